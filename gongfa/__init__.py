@@ -1,0 +1,107 @@
+"""gongfa (公法): public legal services for 博州. ``create_app`` builds the Flask app."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, g, request, session
+
+from gongfa.config import DEFAULTS, DEV_SECRET_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping | None = None) -> Flask:
+    """Build the app: defaults → instance/config.py → GONGFA_* env → test_config, then extensions."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    _configure(app, test_config)
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_web(app)
+    return app
+
+
+def _configure(app: Flask, test_config: Mapping | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("GONGFA")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'gongfa.sqlite'}"
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if not app.testing and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) \
+            and not os.environ.get("GONGFA_ALLOW_DEV_SECRET"):
+        raise RuntimeError("Set SECRET_KEY in instance/config.py or GONGFA_SECRET_KEY (see README).")
+
+
+def _select_locale() -> str:
+    """User's saved choice, then this browser's choice, then Accept-Language, then Chinese."""
+    from flask_login import current_user
+
+    from gongfa.i18n import DEFAULT_LOCALE, LOCALES, best_locale
+
+    code = None
+    if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
+        code = current_user.locale
+    if code is None and session.get("locale") in LOCALES:
+        code = session["locale"]
+    if code is None and request:
+        code = best_locale(request.accept_languages)
+    g.locale_code = code or DEFAULT_LOCALE
+    return g.locale_code
+
+
+def _register_extensions(app: Flask) -> None:
+    from gongfa.db import db
+    from gongfa.extensions import babel, compress, csrf, limiter, login_manager, migrate
+    from gongfa.i18n import check_babel_has_arabic_kazakh
+
+    check_babel_has_arabic_kazakh()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "gongfa" / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    login_manager.init_app(app)
+
+    from gongfa.auth import session_loader
+
+    session_loader.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    # Each views module attaches its routes to its package's blueprint when imported.
+    from gongfa.auth import views as auth_views
+    from gongfa.home import views as home_views
+    from gongfa.org import public
+    from gongfa.org import views as org_views
+    from gongfa.people import views as people_views
+
+    for module in (home_views, auth_views, org_views, people_views, public):
+        app.register_blueprint(module.bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from gongfa import cli
+
+    cli.init_app(app)
+
+
+def _register_web(app: Flask) -> None:
+    from gongfa.web import assets, errors, rendering, security
+
+    assets.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    rendering.init_app(app)

@@ -1,0 +1,73 @@
+"""Writing the audit trail. Every service that changes a record calls ``record``."""
+
+import hashlib
+import json
+from datetime import date, datetime
+from enum import Enum
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from gongfa.audit.models import AuditEvent
+from gongfa.db import db
+
+# Never copied into the trail.
+SECRET_FIELDS = {"password_hash"}
+
+
+def _plain(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj) -> dict:
+    """The column values of a model instance, JSON-ready, without secrets."""
+    mapper = inspect(obj).mapper
+    return {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs
+            if c.key not in SECRET_FIELDS and c.key not in ("created_at", "updated_at")}
+
+
+def changes(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields that differ, as (before, after)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record(action: str, obj=None, *, before: dict | None = None, after: dict | None = None,
+           actor_id: int | None = None, object_type: str = "", object_id: int | None = None) -> AuditEvent:
+    """Append one audit event; flushes so it shares the caller's transaction.
+
+    The actor defaults to the logged-in user and the address to the request's (the audit trail is
+    the one place a service may look at the request: it must name who acted and from where).
+    """
+    if obj is not None:
+        object_type = object_type or obj.__tablename__
+        db.session.flush()
+        object_id = object_id if object_id is not None else obj.id
+        if after is None:
+            after = snapshot(obj)
+    if actor_id is None and has_request_context() and current_user and current_user.is_authenticated:
+        actor_id = current_user.id
+    after_json = json.dumps(after or {}, ensure_ascii=False, sort_keys=True)
+    event_ = AuditEvent(
+        action=action, object_type=object_type, object_id=object_id, actor_id=actor_id,
+        before=json.dumps(before or {}, ensure_ascii=False, sort_keys=True), after=after_json,
+        digest=hashlib.sha256(after_json.encode()).hexdigest(),
+        ip=(request.remote_addr or "")[:45] if has_request_context() else "",
+    )
+    db.session.add(event_)
+    db.session.flush()
+    return event_
+
+
+@event.listens_for(Session, "before_flush")
+def _append_only(session, _ctx, _instances) -> None:
+    """Refuse to change or delete audit rows through the ORM."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise PermissionError("audit events are append-only")

@@ -1,0 +1,113 @@
+"""Who may see and change what: roles come from current memberships, scope from their units.
+
+A village officer sees only their village, a station head their township, a lawyer the villages
+they advise and the stations where they sit, a bureau admin or inspector their county (or the
+whole prefecture). Checked in views and services, never in templates (DESIGN §6).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import wraps
+
+from flask import abort, g
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from gongfa.db import db
+from gongfa.org.models import Assignment, AssignmentKind, Unit
+from gongfa.people.models import Membership, Role, User
+
+
+@dataclass
+class Scope:
+    """The roles a user holds today and the unit paths each role reaches."""
+
+    paths_by_role: dict[Role, set[str]] = field(default_factory=dict)
+
+    @property
+    def roles(self) -> set[Role]:
+        """Roles held today."""
+        return set(self.paths_by_role)
+
+    def has(self, *roles: Role) -> bool:
+        """Holds any of ``roles``."""
+        return any(r in self.paths_by_role for r in roles)
+
+    def paths(self, *roles: Role) -> set[str]:
+        """Unit paths reached through ``roles`` (all roles when none are given)."""
+        wanted = roles or tuple(self.paths_by_role)
+        return set().union(*(self.paths_by_role.get(r, set()) for r in wanted)) if wanted else set()
+
+    def covers(self, unit: Unit | None, *roles: Role) -> bool:
+        """Whether ``unit`` is inside (or is) a unit reached through ``roles``."""
+        return unit is not None and any(unit.path.startswith(p) for p in self.paths(*roles))
+
+    def unit_filter(self, *roles: Role):
+        """A SQL condition on Unit.path limiting a query to the scope."""
+        paths = self.paths(*roles)
+        if not paths:
+            return Unit.id.is_(None)
+        return or_(*(Unit.path.startswith(p, autoescape=True) for p in sorted(paths)))
+
+
+def scope_for(user: User, on: date | None = None) -> Scope:
+    """Compute a user's scope from memberships and adviser assignments current on ``on``."""
+    on = on or date.today()
+    scope = Scope()
+    memberships = db.session.scalars(
+        select(Membership).options(joinedload(Membership.point))
+        .where(Membership.user_id == user.id, Membership.starts_on <= on,
+               or_(Membership.ends_on.is_(None), Membership.ends_on >= on))).all()
+    unit_ids = {m.point.unit_id for m in memberships}
+    advised = db.session.scalars(
+        select(Assignment.unit_id).where(
+            Assignment.lawyer_id == user.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE,
+            Assignment.starts_on <= on, or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on))).all()
+    paths = dict(db.session.execute(
+        select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids | set(advised)))).all())
+    for m in memberships:
+        if m.point.is_active:
+            scope.paths_by_role.setdefault(m.role, set()).add(paths[m.point.unit_id])
+    for unit_id in advised:
+        scope.paths_by_role.setdefault(Role.LAWYER, set()).add(paths[unit_id])
+    return scope
+
+
+def current_scope() -> Scope:
+    """The logged-in user's scope, computed once per request."""
+    if not current_user.is_authenticated:
+        return Scope()
+    if "scope" not in g:
+        g.scope = scope_for(current_user)
+    return g.scope
+
+
+def roles_required(*roles: Role):
+    """View decorator: login required, and 403 unless the user holds one of ``roles`` today."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_scope().has(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def require_unit(unit: Unit | None, *roles: Role) -> Unit:
+    """404 for a missing unit, 403 unless it is in scope through ``roles``."""
+    if unit is None:
+        abort(404)
+    if not current_scope().covers(unit, *roles):
+        abort(403)
+    return unit
+
+
+# Role groups used across views.
+MANAGERS = (Role.BUREAU_ADMIN,)
+READERS = (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)

@@ -1,0 +1,155 @@
+"""Passwords, logins, server-side sessions and lockout."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import select, update
+
+from gongfa.audit import services as audit
+from gongfa.auth.models import AuthSession
+from gongfa.db import db, utcnow
+from gongfa.people.models import User
+
+# A hash to verify against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"],
+                          parallelism=cfg["ARGON2_PARALLELISM"])
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash with the configured cost."""
+    return _hasher().hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Verify, in constant-ish time also for unknown users."""
+    hasher = _hasher()
+    stored = user.password_hash if user and user.password_hash else None
+    if stored is None:
+        key = f"{hasher.time_cost}-{hasher.memory_cost}"
+        stored = _DUMMY_HASH.setdefault(key, hasher.hash("dummy-password"))
+        user = None
+    try:
+        hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return user is not None
+
+
+def password_problems(password: str) -> list[str]:
+    """Which policy rules a new password breaks (codes; the form words them)."""
+    cfg = current_app.config
+    problems = []
+    if len(password) < cfg["PASSWORD_MIN_LENGTH"]:
+        problems.append("length")
+    classes = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
+                   any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
+    if classes < cfg["PASSWORD_REQUIRE_CLASSES"]:
+        problems.append("classes")
+    return problems
+
+
+class LoginResult:
+    """Outcome of a login attempt: ``user`` when it worked, else ``reason``."""
+
+    def __init__(self, user: User | None = None, reason: str = "", locked_until: datetime | None = None):
+        self.user = user
+        self.reason = reason
+        self.locked_until = locked_until
+
+
+def authenticate(*, username: str, password: str) -> LoginResult:
+    """Check a username and password, counting failures and locking the account when due."""
+    cfg = current_app.config
+    user = db.session.scalar(select(User).where(User.username == username))
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        check_password(None, password)  # same time as a real check
+        audit.record("login.locked", user, after={"username": username}, actor_id=user.id)
+        return LoginResult(reason="locked", locked_until=user.locked_until)
+    if not check_password(user, password) or not user.is_active:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
+                user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+                user.failed_logins = 0
+            audit.record("login.failed", user, after={"username": username}, actor_id=user.id)
+        else:
+            audit.record("login.failed", object_type="users", after={"username": username[:40]})
+        return LoginResult(reason="invalid")
+    user.failed_logins = 0
+    user.locked_until = None
+    return LoginResult(user=user)
+
+
+def start_session(user: User, *, ip: str, user_agent: str) -> str:
+    """Create a server-side session; returns the token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(AuthSession(
+        id=_token_hash(token), user_id=user.id, created_at=now, last_seen_at=now,
+        expires_at=now + current_app.config["PERMANENT_SESSION_LIFETIME"], ip=ip[:45],
+        user_agent=user_agent[:200]))
+    audit.record("login", user, after={"username": user.username}, actor_id=user.id)
+    return token
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def live_session(token: str | None) -> AuthSession | None:
+    """The session for a cookie token if it is neither revoked, expired nor idle too long.
+
+    Touches ``last_seen_at`` at most once a minute, so idle timeout works without a write per page.
+    """
+    if not token:
+        return None
+    row = db.session.get(AuthSession, _token_hash(token))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
+    if row.last_seen_at + idle <= now:
+        row.revoked_at = now
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        db.session.commit()
+    return row
+
+
+def end_session(token: str | None) -> None:
+    """Revoke one session (logout)."""
+    if not token:
+        return
+    row = db.session.get(AuthSession, _token_hash(token))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record("logout", object_type="users", object_id=row.user_id, actor_id=row.user_id)
+
+
+def end_all_sessions(user: User, *, except_token: str | None = None) -> int:
+    """Revoke every live session of a user (password change, deactivation); returns how many."""
+    keep = _token_hash(except_token) if except_token else ""
+    result = db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None), AuthSession.id != keep)
+        .values(revoked_at=utcnow()))
+    return result.rowcount
+
+
+def set_password(user: User, *, password: str, actor_id: int | None = None) -> None:
+    """Store a new password hash and record the change (never the password)."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    audit.record("user.password", user, after={"username": user.username}, actor_id=actor_id)

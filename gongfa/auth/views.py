@@ -1,0 +1,90 @@
+"""Login, logout and password change."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from gongfa.auth import bp, services
+from gongfa.auth.forms import LoginForm, PasswordForm
+from gongfa.db import db
+from gongfa.extensions import limiter
+from gongfa.web.rendering import BEIJING, render_page
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths: no open redirects."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    """The login page; on success, a fresh server-side session and the user's home page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(username=form.username.data, password=form.password.data)
+        if result.user is not None:
+            locale = session.get("locale")
+            session.clear()  # no session fixation: nothing from before the login survives
+            token = services.start_session(result.user, ip=request.remote_addr or "",
+                                           user_agent=request.user_agent.string or "")
+            if result.user.locale is None and locale:
+                result.user.locale = locale
+            db.session.commit()
+            session["sid"] = token
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")), 303)
+        db.session.commit()  # keep the failure count and the audit entry
+        if result.reason == "locked":
+            until = format_datetime(result.locked_until.astimezone(BEIJING), "short")
+            form.password.errors.append(
+                _("登录失败次数过多，账号已锁定到 %(time)s（北京时间）。", time=until))
+        else:
+            form.password.errors.append(_("用户名或密码不正确。"))
+    return render_page("auth/login.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End this session on the server too: a copied cookie stops working."""
+    services.end_session(session.get("sid"))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("您已退出登录。"), "success")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; every other session of the account ends."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not services.check_password(current_user, form.current.data):
+            form.current.errors.append(_("当前密码不正确。"))
+        else:
+            problems = services.password_problems(form.new.data)
+            if "length" in problems:
+                form.new.errors.append(_("新密码至少要有 %(n)d 个字符。",
+                                         n=current_app.config["PASSWORD_MIN_LENGTH"]))
+            if "classes" in problems:
+                form.new.errors.append(_("新密码需要混合大写字母、小写字母、数字和符号中的 %(n)d 类。",
+                                         n=current_app.config["PASSWORD_REQUIRE_CLASSES"]))
+            if not problems:
+                services.set_password(current_user, password=form.new.data, actor_id=current_user.id)
+                services.end_all_sessions(current_user)
+                token = services.start_session(current_user, ip=request.remote_addr or "",
+                                               user_agent=request.user_agent.string or "")
+                db.session.commit()
+                session["sid"] = token
+                flash(_("密码已修改。其他设备上的登录已全部退出。"), "success")
+                return redirect(url_for("home.index"), 303)
+    return render_page("auth/password.html", form=form, status=422 if form.errors else 200)

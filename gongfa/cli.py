@@ -1,0 +1,158 @@
+"""Command-line tools: ``flask translate …``, ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``."""
+
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+CATALOGS = ("ug", "kk_Arab")
+
+translate = AppGroup("translate", help="Message catalogs: extract, update, compile, init, check.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate.command("extract")
+def translate_extract():
+    """Extract every translatable string into translations/messages.pot."""
+    _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "--sort-by-file", "--no-wrap",
+             "--add-comments", "i18n:", "-o", str(POT), ".")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract, then merge new strings into the ug and kk_Arab catalogs (no fuzzy guesses)."""
+    translate_extract.callback()
+    for loc in CATALOGS:
+        _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", loc, "--no-wrap", "--no-fuzzy-matching",
+                 "--ignore-obsolete")
+
+
+@translate.command("init")
+@click.argument("locale")
+def translate_init(locale: str):
+    """Start a catalog for a new LOCALE."""
+    translate_extract.callback()
+    _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap")
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the .po catalogs into the .mo files the app reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+def catalog_problems(locale: str) -> list[str]:
+    """Empty or fuzzy entries of one catalog (msgids), plus placeholders that do not match."""
+    from babel.messages.pofile import read_po
+
+    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy:
+            problems.append(f"fuzzy: {ids[0]}")
+        elif not all(strings):
+            problems.append(f"empty: {ids[0]}")
+        else:
+            wanted = sorted(re.findall(r"%\(\w+\)[sd]", ids[0]))
+            for s in strings:
+                if sorted(re.findall(r"%\(\w+\)[sd]", s)) != wanted:
+                    problems.append(f"placeholders differ: {ids[0]}")
+    return problems
+
+
+@translate.command("check")
+def translate_check():
+    """Fail when a catalog has an empty or fuzzy entry, or lacks a string in the code."""
+    from babel.messages.pofile import read_po
+
+    translate_extract.callback()
+    with POT.open("rb") as f:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+    bad = False
+    for loc in CATALOGS:
+        problems = catalog_problems(loc)
+        with (TRANSLATIONS / loc / "LC_MESSAGES" / "messages.po").open("rb") as f:
+            have = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f, locale=loc) if m.id}
+        problems += [f"missing: {m}" for m in sorted(wanted - have)]
+        for p in problems:
+            click.echo(f"{loc}: {p}", err=True)
+        bad = bad or bool(problems)
+        click.echo(f"{loc}: {len(have)} entries, {len(problems)} problems")
+    if bad:
+        raise SystemExit(1)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
+def seed_demo(if_empty: bool):
+    """Load the 博州 demo data (units, stations, studios, firms, staff)."""
+    from gongfa.db import db
+    from gongfa.demo import seed
+
+    if if_empty and not seed.is_empty():
+        click.echo("demo data: database not empty, nothing loaded")
+        return
+    counts = seed.seed()
+    db.session.commit()
+    click.echo(f"demo data loaded: {counts}")
+
+
+@click.command("demo-logins")
+@click.option("--url", default="http://127.0.0.1:8000/", help="Where the app is served.")
+def demo_logins(url: str):
+    """Print the app's URL and the demo accounts."""
+    from gongfa.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    click.echo("")
+    click.echo(f"  gongfa is starting at {url}")
+    click.echo(f"  demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, role, _code, where in DEMO_ACCOUNTS:
+        click.echo(f"    {username:<12} {role.value:<13} {where}")
+    click.echo(f"  village public page, e.g. {url.rstrip('/')}/v/652701100001")
+    click.echo("")
+
+
+@click.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--full-name", prompt=True)
+@click.option("--unit-code", prompt=True, help="NBS code of the county or prefecture whose bureau this is.")
+@click.password_option()
+def create_admin(username: str, full_name: str, unit_code: str, password: str):
+    """Create a bureau administrator for a county (or the prefecture)."""
+    from gongfa.auth.services import password_problems
+    from gongfa.db import db
+    from gongfa.org import services as org
+    from gongfa.people import services as people
+    from gongfa.people.models import Role
+
+    unit = org.unit_by_code(unit_code)
+    if unit is None or org.point_of(unit) is None:
+        raise click.ClickException(f"no unit with a service point has code {unit_code}")
+    if password_problems(password):
+        raise click.ClickException("password too weak (see PASSWORD_MIN_LENGTH)")
+    user = people.create_user(username=username.strip().lower(), full_name=full_name, password=password)
+    people.add_membership(user=user, point=org.point_of(unit), role=Role.BUREAU_ADMIN, starts_on=date.today())
+    db.session.commit()
+    click.echo(f"created {user.username}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (translate, seed_demo, demo_logins, create_admin):
+        app.cli.add_command(command)

@@ -1,0 +1,51 @@
+"""Safe defaults. Secrets and site settings come from instance/config.py or GONGFA_* variables."""
+
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+DEFAULTS: dict = {
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "SQLALCHEMY_DATABASE_URI": None,  # filled by create_app: sqlite file in instance/
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Sessions: signed cookie holding only a server-side session id (auth.models.AuthSession).
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,  # set GONGFA_SESSION_COOKIE_SECURE=false on HTTP-only station LANs
+    "SESSION_COOKIE_NAME": "gongfa_session",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),  # absolute limit of one login
+    "IDLE_TIMEOUT_MINUTES": 30,  # a session unused this long is ended
+    "LOGIN_MAX_FAILURES": 5,  # failed passwords before the account is locked ...
+    "LOGIN_LOCK_MINUTES": 15,  # ... for this long
+    # Password policy is a deployment decision (DESIGN §7: 等保2.0 vs OWASP ASVS).
+    "PASSWORD_MIN_LENGTH": 10,
+    "PASSWORD_REQUIRE_CLASSES": 1,  # 等保 sites set 3 (of lower, upper, digit, symbol)
+    "PASSWORD_MAX_AGE_DAYS": 0,  # 0 = never force a change (ASVS); 等保 sites set e.g. 90
+    # Argon2id (RFC 9106 second recommended option, above OWASP's minimum).
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "ARGON2_PARALLELISM": 2,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+    "RATELIMIT_STORAGE_URI": "memory://",  # one process; use redis:// when several hosts serve
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # xlsx imports are the largest uploads
+    "MAX_FORM_MEMORY_SIZE": 500_000,
+    "BABEL_DEFAULT_LOCALE": "zh_Hans",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "SEND_FILE_MAX_AGE_DEFAULT": 0,  # fingerprinted static URLs get a year (web/assets.py)
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "text/javascript",
+                           "image/svg+xml", "text/calendar", "application/json"],
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_MIN_SIZE": 300,
+    "COMPRESS_BR_LEVEL": 5,
+    # Public contact numbers printed on village pages and notices.
+    "HOTLINE": "12348",
+    "COMPLAINT_PHONE": "0909-2231348",
+    "PUBLIC_BASE_URL": None,  # e.g. "https://gongfa.example.cn" for QR codes; else the request host
+    "HTMX_VERSION": "2.0.10",
+}

@@ -1,0 +1,190 @@
+"""Load the demo data through the same services the web pages use (so it is audited too).
+
+Staffing is 1+1+2+N at stations and 1+1+1+N at studios, except a few places left short on purpose
+so the staffing check has something to show.
+"""
+
+import random
+from datetime import date
+
+from sqlalchemy import func, select
+
+from gongfa.auth import services as auth_services
+from gongfa.demo import data
+from gongfa.org import services as org
+from gongfa.org.models import AssignmentKind, Unit, UnitLevel
+from gongfa.people import services as people
+from gongfa.people.models import Role
+
+DEMO_PASSWORD = "Bozhou.2026"
+SINCE = date(2025, 1, 1)
+
+# The accounts the README lists: (username, role, where, person index in data.PEOPLE)
+DEMO_ACCOUNTS = [
+    ("admin", Role.BUREAU_ADMIN, "652700", "州司法局"),
+    ("bole-admin", Role.BUREAU_ADMIN, "652701", "博乐市司法局"),
+    ("inspector", Role.INSPECTOR, "652700", "州验收小组"),
+    ("head", Role.STATION_HEAD, "652701100", "小营盘镇司法所"),
+    ("officer", Role.OFFICER, "652701100001", "营盘社区"),
+    ("lawyer", Role.LAWYER, "652701100", "小营盘镇（值班）及其村居（法律顾问）"),
+    ("mediator", Role.MEDIATOR, "652701100", "小营盘镇工作站"),
+]
+
+# Places left short on purpose: (unit code, requirement skipped)
+SHORT = {
+    "652701101": "mediator2",  # 达勒特镇: one mediator only
+    "652722102": "head",  # 托里镇: no station head
+    "652723201": "firm",  # 查干屯格乡: no firm assigned
+    "652701100002": "mediator",  # 吉祥社区: no local mediator
+    "652722100001": "adviser",  # 精河镇 first community: no legal adviser
+    "652723100002": "officer",  # 博格达尔镇 second community: no officer
+}
+
+
+class _Names:
+    """Hands out people from the demo name list in a fixed, repeatable order."""
+
+    def __init__(self):
+        self.people = list(data.PEOPLE)
+        random.Random(2026).shuffle(self.people)
+        self.i = 0
+
+    def next(self) -> dict:
+        person = self.people[self.i % len(self.people)]
+        self.i += 1
+        return person
+
+
+def _phone(rng: random.Random) -> str:
+    return f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
+
+
+def is_empty() -> bool:
+    """Whether the database has no units yet."""
+    from gongfa.db import db
+
+    return not db.session.scalar(select(func.count()).select_from(Unit))
+
+
+def seed() -> dict[str, int]:
+    """Create the demo data. Returns counts. The caller commits."""
+    from gongfa.db import db
+
+    rng = random.Random(1348)
+    names = _Names()
+    password_hash = auth_services.hash_password(DEMO_PASSWORD)
+    counters = {"users": 0}
+
+    def person(username: str, *, firm=None, named: dict | None = None):
+        p = named or names.next()
+        user = people.create_user(username=username, full_name=p["zh"], full_name_native=p.get("native") or "",
+                                  phone=_phone(rng), law_firm=firm,
+                                  licence_no=f"1652720{rng.randrange(10**9, 10**10)}" if firm else "")
+        user.password_hash = password_hash
+        counters["users"] += 1
+        return user
+
+    def member(user, unit, role, position=""):
+        people.add_membership(user=user, point=org.point_of(unit), role=role, starts_on=SINCE, position=position)
+
+    pref = org.create_unit(code=data.PREFECTURE["code"], level=UnitLevel.PREFECTURE, parent=None,
+                           name_zh=data.PREFECTURE["zh"], name_ug=data.PREFECTURE["ug"],
+                           name_kk=data.PREFECTURE["kk"], kind="自治州")
+    pref_point = org.point_of(pref)
+    pref_point.phone, pref_point.address = "0909-2231348", "博乐市北京路"
+    counties = {}
+    for c in data.COUNTIES:
+        counties[c["code"]] = org.create_unit(code=c["code"], level=UnitLevel.COUNTY, parent=pref,
+                                              name_zh=c["zh"], name_ug=c["ug"], name_kk=c["kk"], kind=c["kind"])
+    townships, villages = {}, {}
+    for t in data.TOWNSHIPS:
+        townships[t["code"]] = org.create_unit(code=t["code"], level=UnitLevel.TOWNSHIP,
+                                               parent=counties[t["county"]], name_zh=t["zh"], name_ug=t["ug"],
+                                               name_kk=t["kk"], kind=t["kind"])
+        for v in data.VILLAGES[t["code"]]:
+            villages[v["code"]] = org.create_unit(code=v["code"], level=UnitLevel.VILLAGE,
+                                                  parent=townships[t["code"]], name_zh=v["zh"], name_ug=v["ug"],
+                                                  name_kk=v["kk"], kind=v["kind"])
+    # An XPCC regiment, kept in the tree but flagged: not run by the bureau, so no station.
+    org.create_unit(code="652722503", level=UnitLevel.TOWNSHIP, parent=counties["652722"], name_zh="兵团八十三团",
+                    kind="兵团单位", is_xpcc=True)
+
+    firms = {}
+    for i, f in enumerate(data.LAW_FIRMS):
+        firms.setdefault(f["county"], []).append(org.create_firm(
+            name_zh=f["zh"], name_ug=f["ug"], name_kk=f["kk"], county=counties[f["county"]],
+            licence_no=f"3165{2700 + i:04d}{rng.randrange(10**7, 10**8)}", phone=f["phone"],
+            address=f["address"]))
+    db.session.flush()
+
+    # Named demo accounts first, so the README's logins are stable.
+    admin = person("admin")
+    member(admin, pref, Role.BUREAU_ADMIN, "法律服务科")
+    bole_admin = person("bole-admin")
+    member(bole_admin, counties["652701"], Role.BUREAU_ADMIN, "法律服务科")
+    inspector = person("inspector")
+    member(inspector, pref, Role.INSPECTOR, "验收小组")
+    for code, county in counties.items():
+        if code != "652701":
+            member(person(f"admin-{code}"), county, Role.BUREAU_ADMIN, "法律服务科")
+
+    # Each firm: three duty lawyers and one liaison (DESIGN §1); the first firm's first is "lawyer".
+    lawyers = {}
+    for county_code, county_firms in firms.items():
+        for fi, firm in enumerate(county_firms):
+            for li in range(4):
+                username = "lawyer" if (county_code == "652701" and fi == 0 and li == 0) \
+                    else f"lawyer-{county_code}-{fi + 1}-{li + 1}"
+                lawyers.setdefault(firm.id, []).append(person(username, firm=firm))
+
+    head_done = mediator_done = officer_done = False
+    for t_index, (t_code, town) in enumerate(townships.items()):
+        county_firms = firms[town.parent.code]
+        firm = county_firms[0] if t_code == "652701100" else county_firms[t_index % len(county_firms)]
+        firm_lawyers = lawyers[firm.id]
+        if SHORT.get(t_code) != "firm":
+            org.create_assignment(kind=AssignmentKind.FIRM_TOWNSHIP, unit=town, firm=firm, starts_on=SINCE)
+        if SHORT.get(t_code) != "head":
+            username = "head" if (t_code == "652701100" and not head_done) else f"head-{t_code}"
+            head_done = head_done or username == "head"
+            member(person(username), town, Role.STATION_HEAD, "司法所所长")
+        duty = firm_lawyers[t_index % 3]
+        if t_code == "652701100":
+            duty = next(u for u in firm_lawyers if u.username == "lawyer")
+        member(duty, town, Role.LAWYER, "值班律师")
+        n_mediators = 1 if SHORT.get(t_code) == "mediator2" else 2
+        for m in range(n_mediators):
+            username = "mediator" if (t_code == "652701100" and m == 0 and not mediator_done) \
+                else f"med-{t_code}-{m + 1}"
+            mediator_done = mediator_done or username == "mediator"
+            member(person(username), town, Role.MEDIATOR, "专职人民调解员")
+        for o in range(rng.randrange(0, 3)):
+            member(person(f"staff-{t_code}-{o + 1}"), town, Role.OTHER, rng.choice(["网格员", "志愿者", "书记员"]))
+
+        for v_index, v in enumerate(data.VILLAGES[t_code]):
+            village = villages[v["code"]]
+            if SHORT.get(v["code"]) != "officer":
+                username = "officer" if (v["code"] == "652701100001" and not officer_done) else f"off-{v['code']}"
+                officer_done = officer_done or username == "officer"
+                member(person(username), village, Role.OFFICER, "综治专干")
+            if SHORT.get(v["code"]) != "adviser":
+                adviser = firm_lawyers[v_index % 4]
+                if t_code == "652701100":
+                    adviser = duty  # the demo "lawyer" advises every 小营盘镇 village
+                org.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=village, lawyer=adviser,
+                                      starts_on=SINCE)
+            if SHORT.get(v["code"]) != "mediator":
+                member(person(f"med-{v['code']}"), village, Role.MEDIATOR, "乡贤调解员")
+            if rng.random() < 0.4:
+                member(person(f"staff-{v['code']}"), village, Role.OTHER, rng.choice(["网格员", "村民代表"]))
+        studio_points = [org.point_of(villages[v["code"]]) for v in data.VILLAGES[t_code]]
+        station = org.point_of(town)
+        station.phone = f"0909-{rng.randrange(2200000, 2299999)}"
+        station.address = f"{town.name_zh}人民政府院内"
+        station.hours = "周一至周五 10:00–14:00，16:00–20:00"
+        for point in studio_points:
+            point.address = point.unit.name_zh + ("居委会" if point.unit.kind == "社区" else "村委会")
+            point.hours = "周一至周五 10:00–14:00"
+    db.session.flush()
+    return {"units": 1 + len(counties) + len(townships) + len(villages) + 1, "firms": len(data.LAW_FIRMS),
+            "users": counters["users"]}

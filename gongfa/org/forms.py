@@ -1,0 +1,129 @@
+"""Forms for units, service points, law firms, assignments and imports."""
+
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, StringField, SubmitField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from gongfa.i18n import _l
+from gongfa.org.models import AssignmentKind, UnitLevel
+from gongfa.web.forms import (
+    BaseForm,
+    ChoiceField,
+    LocalDateField,
+    clean_digits,
+    clean_name,
+    clean_text,
+    no_bidi_controls,
+    no_control_chars,
+    phone_number,
+)
+
+NAME_CHECKS = [no_bidi_controls, no_control_chars]
+
+
+def _name(label, required=False, max_len=100):
+    validators = [DataRequired(message=_l("请填写%(label)s。", label=label))] if required else [Optional()]
+    return StringField(label, filters=[clean_name],
+                       validators=[*validators, Length(max=max_len, message=_l("不超过%(n)d个字。", n=max_len)),
+                                   *NAME_CHECKS])
+
+
+def coerce_id(value):
+    """Select values: an int id, or None for the empty choice (never a 500 on junk)."""
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return -1  # not among the choices: "Not a valid choice"
+
+
+class UnitForm(BaseForm):
+    """Create or edit an administrative unit."""
+
+    code = StringField(_l("区划代码"), filters=[clean_digits],
+                       validators=[DataRequired(message=_l("请填写区划代码。")),
+                                   Regexp(r"^\d{6}(\d{3}(\d{3})?)?$",
+                                          message=_l("区划代码是6位（县）、9位（乡镇）或12位（村）数字。"))])
+    level = ChoiceField(_l("层级"), choices=UnitLevel.choices,
+                        validate_choice=True)
+    parent_id = ChoiceField(_l("上级单位"), coerce=coerce_id, validate_choice=True)
+    kind = StringField(_l("类型"), filters=[clean_text],
+                       validators=[Optional(), Length(max=20, message=_l("不超过%(n)d个字。", n=20)), *NAME_CHECKS])
+    name_zh = _name(_l("中文名称"), required=True)
+    name_ug = _name(_l("维吾尔文名称"), max_len=150)
+    name_kk = _name(_l("哈萨克文名称"), max_len=150)
+    is_xpcc = BooleanField(_l("兵团单位（不由本局管理）"))
+    is_active = BooleanField(_l("在用"), default=True)
+    submit = SubmitField(_l("保存"))
+
+    def validate_code(self, field):
+        """The code's length must match the level."""
+        expected = {"prefecture": 6, "county": 6, "township": 9, "village": 12}.get(self.level.data)
+        if expected and field.data and len(field.data) != expected:
+            raise ValidationError(_l("这个层级的区划代码应为%(n)d位数字。", n=expected))
+
+
+class PointForm(BaseForm):
+    """A station's or studio's public contact details."""
+
+    phone = StringField(_l("对外联系电话"), filters=[clean_digits],
+                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
+    address = StringField(_l("地址"), filters=[clean_text],
+                          validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)),
+                                      *NAME_CHECKS])
+    hours = StringField(_l("办公时间"), filters=[clean_text],
+                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
+                                    *NAME_CHECKS])
+    is_active = BooleanField(_l("在用"), default=True)
+    submit = SubmitField(_l("保存"))
+
+
+class FirmForm(BaseForm):
+    """A law firm."""
+
+    name_zh = _name(_l("中文名称"), required=True)
+    name_ug = _name(_l("维吾尔文名称"), max_len=150)
+    name_kk = _name(_l("哈萨克文名称"), max_len=150)
+    county_id = ChoiceField(_l("所在县（市）"), coerce=coerce_id, validate_choice=True)
+    licence_no = StringField(_l("执业许可证号"), filters=[clean_digits],
+                             validators=[Optional(), Length(max=30, message=_l("不超过%(n)d个字。", n=30)),
+                                         *NAME_CHECKS])
+    phone = StringField(_l("联系电话"), filters=[clean_digits],
+                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
+    address = StringField(_l("地址"), filters=[clean_text],
+                          validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)),
+                                      *NAME_CHECKS])
+    is_active = BooleanField(_l("在用"), default=True)
+    submit = SubmitField(_l("保存"))
+
+
+class AssignmentForm(BaseForm):
+    """Assign a firm to a township or a lawyer to a village."""
+
+    kind = ChoiceField(_l("安排类型"), choices=AssignmentKind.choices, validate_choice=True)
+    unit_id = ChoiceField(_l("乡镇或村（社区）"), coerce=coerce_id, validate_choice=True)
+    law_firm_id = ChoiceField(_l("律师事务所"), coerce=coerce_id, validate_choice=True)
+    lawyer_id = ChoiceField(_l("律师"), coerce=coerce_id, validate_choice=True)
+    starts_on = LocalDateField(_l("开始日期"),
+                               validators=[DataRequired(message=_l("请填写开始日期，格式如 2026-12-01。"))])
+    ends_on = LocalDateField(_l("结束日期（可不填）"), validators=[Optional()])
+    note = StringField(_l("备注"), filters=[clean_text],
+                       validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)),
+                                   *NAME_CHECKS])
+    submit = SubmitField(_l("保存"))
+
+
+class EndForm(BaseForm):
+    """End an assignment or membership on a date."""
+
+    ends_on = LocalDateField(_l("结束日期"),
+                             validators=[DataRequired(message=_l("请填写结束日期，格式如 2026-12-01。"))])
+    submit = SubmitField(_l("结束"))
+
+
+class ImportForm(BaseForm):
+    """Upload a filled-in import template."""
+
+    file = FileField(_l("Excel 文件（.xlsx）"),
+                     validators=[FileRequired(message=_l("请选择要导入的文件。")),
+                                 FileAllowed(["xlsx"], message=_l("只能导入 .xlsx 文件（请用本系统提供的模板）。"))])
+    submit = SubmitField(_l("检查并导入"))

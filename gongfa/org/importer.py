@@ -1,0 +1,234 @@
+"""Import units and people from .xlsx (openpyxl), and export the staffing table.
+
+All or nothing: every row is checked with the same form rules as the web pages; if any row fails,
+the caller rolls back and the user sees each bad row's sheet, number and reason.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+from werkzeug.datastructures import MultiDict
+
+from gongfa.auth.scope import MANAGERS, Scope
+from gongfa.db import db
+from gongfa.i18n import _l
+from gongfa.org import services
+from gongfa.org.forms import UnitForm
+from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
+from gongfa.org.services import ServiceError
+from gongfa.people.forms import NewUserForm
+from gongfa.people.models import Role
+
+UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("类型"), _l("中文名称"), _l("维吾尔文名称"),
+                _l("哈萨克文名称")]
+PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l("手机号"), _l("角色"), _l("服务点区划代码"),
+                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号"), _l("初始密码")]
+LEVEL_WORDS = {"县": "county", "市": "county", "县（市）": "county", "乡镇": "township", "乡": "township",
+               "镇": "township", "街道": "township", "乡镇（街道）": "township", "村": "village", "社区": "village",
+               "村（社区）": "village"}
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    """What an import did, or why it did nothing."""
+
+    problems: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, message)
+    counts: dict[str, int] = field(default_factory=lambda: {"units": 0, "people": 0})
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _level(word: str) -> str:
+    if word in UnitLevel._value2member_map_:
+        return word
+    for level in UnitLevel:
+        if word == level.title:
+            return level.value
+    return LEVEL_WORDS.get(word, word)
+
+
+def _role(word: str) -> str:
+    if word in Role._value2member_map_:
+        return word
+    return next((r.value for r in Role if word in (r.title, str(r.title))), word)
+
+
+def _form_errors(form) -> list[str]:
+    return [f"{field_.label.text}: {msg}" for field_ in form for msg in field_.errors]
+
+
+def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
+    """Check every row, then create units and people; on any problem the caller rolls back."""
+    result = ImportResult()
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        result.problems.append(("", 0, _("无法读取这个文件，请用本系统提供的 .xlsx 模板。")))
+        return result
+    sheets = book.worksheets
+    if len(sheets) < 2:
+        result.problems.append(("", 0, _("文件里应有“单位”和“人员”两个工作表。")))
+        return result
+    unit_rows = list(sheets[0].iter_rows(min_row=2, values_only=True))[:MAX_ROWS + 1]
+    people_rows = list(sheets[1].iter_rows(min_row=2, values_only=True))[:MAX_ROWS + 1]
+    if len(unit_rows) + len(people_rows) > MAX_ROWS:
+        result.problems.append(("", 0, _("一次最多导入 %(n)d 行。", n=MAX_ROWS)))
+        return result
+    manage = scope.paths(*MANAGERS)
+    _import_units(unit_rows, sheets[0].title, result, manage)
+    _import_people(people_rows, sheets[1].title, result, manage)
+    return result
+
+
+def _in_scope(unit, manage: set[str]) -> bool:
+    return any(unit.path.startswith(p) for p in manage)
+
+
+def _import_units(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
+    for number, row in enumerate(rows, start=2):
+        values = [_cell(v) for v in (list(row) + [None] * 7)[:7]]
+        if not any(values):
+            continue
+        code, parent_code, level, kind, name_zh, name_ug, name_kk = values
+        level = _level(level)
+        form = UnitForm(MultiDict({"code": code, "level": level, "kind": kind, "name_zh": name_zh,
+                                   "name_ug": name_ug, "name_kk": name_kk}), meta={"csrf": False})
+        form.parent_id.validate_choice = False
+        if not form.validate():
+            result.problems += [(sheet, number, msg) for msg in _form_errors(form)]
+            continue
+        parent = services.unit_by_code(parent_code) if parent_code else None
+        if parent is None or not _in_scope(parent, manage):
+            result.problems.append((sheet, number, _("上级区划代码 %(code)s 不存在或不在您的管理范围内。",
+                                                     code=parent_code or "—")))
+            continue
+        try:
+            services.create_unit(code=form.code.data, level=UnitLevel(form.level.data), parent=parent,
+                                 name_zh=form.name_zh.data, name_ug=form.name_ug.data or "",
+                                 name_kk=form.name_kk.data or "", kind=form.kind.data or "")
+        except ServiceError as error:
+            result.problems.append((sheet, number, str(error.message)))
+            continue
+        result.counts["units"] += 1
+
+
+def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
+    from gongfa.people import services as people_services
+
+    firms = {f.name_zh: f for f in db.session.scalars(db.select(LawFirm))}
+    for number, row in enumerate(rows, start=2):
+        values = [_cell(v) for v in (list(row) + [None] * 11)[:11]]
+        if not any(values):
+            continue
+        (username, full_name, native, phone, role, unit_code, position, starts_on, firm_name, licence,
+         password) = values
+        role = _role(role)
+        form = NewUserForm(MultiDict({
+            "username": username, "full_name": full_name, "full_name_native": native, "phone": phone,
+            "role": role, "position": position, "starts_on": starts_on, "licence_no": licence,
+            "password": password, "is_active": "y"}), meta={"csrf": False})
+        form.point_id.validate_choice = False
+        form.law_firm_id.validate_choice = False
+        form.password.validators = []  # optional here: set later by an administrator
+        if not form.validate():
+            result.problems += [(sheet, number, msg) for msg in _form_errors(form)]
+            continue
+        unit = services.unit_by_code(unit_code)
+        if unit is None or not _in_scope(unit, manage):
+            result.problems.append((sheet, number, _("服务点区划代码 %(code)s 不存在或不在您的管理范围内。",
+                                                     code=unit_code or "—")))
+            continue
+        firm = firms.get(firm_name) if firm_name else None
+        if firm_name and firm is None:
+            result.problems.append((sheet, number, _("找不到律师事务所“%(name)s”，请先在系统中添加。",
+                                                     name=firm_name)))
+            continue
+        try:
+            user = people_services.create_user(
+                username=form.username.data, full_name=form.full_name.data,
+                full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
+                law_firm=firm, licence_no=form.licence_no.data or "", password=form.password.data or None)
+            if Role(role) == Role.LAWYER and unit.level == UnitLevel.VILLAGE:
+                services.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=unit, lawyer=user,
+                                           starts_on=form.starts_on.data)
+            else:
+                point = services.point_of(unit)
+                if point is None:
+                    raise ServiceError(_l("这个单位没有服务点。"))
+                people_services.add_membership(user=user, point=point, role=Role(role),
+                                               starts_on=form.starts_on.data, position=form.position.data or "")
+        except ServiceError as error:
+            result.problems.append((sheet, number, str(error.message)))
+            continue
+        result.counts["people"] += 1
+
+
+def _sheet(book: Workbook, title: str, headers: list, example: list | None = None, first: bool = False):
+    ws = book.active if first else book.create_sheet()
+    ws.title = title
+    ws.append([str(h) for h in headers])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    if example:
+        ws.append(example)
+    for column in ws.columns:
+        ws.column_dimensions[column[0].column_letter].width = 18
+    ws.freeze_panes = "A2"
+    ws.sheet_view.rightToLeft = False
+    return ws
+
+
+def template_workbook() -> bytes:
+    """The import template: 单位 and 人员 sheets with an example row each, and a 说明 sheet."""
+    book = Workbook()
+    _sheet(book, str(_l("单位")), UNIT_COLUMNS,
+           ["652701100299", "652701100", "村", "村", "示例村", "ئۈلگە كەنت", "ۇلگى قىستاق"], first=True)
+    _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
+           ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "专职调解员", "2026-01-01",
+            "", "", ""])
+    notes = book.create_sheet(str(_l("说明")))
+    for line in (
+        _l("第一个工作表是单位，第二个是人员；第一行是标题，从第二行起每行一条。示例行请删除或改成真实数据。"),
+        _l("层级填：县、乡镇 或 村（也可用 county / township / village）。上级区划代码须已在系统中或写在本表上方。"),
+        _l("角色填：bureau_admin、station_head、officer、lawyer、mediator、inspector、other，或其中文名称。"),
+        _l("律师的服务点填村（社区）代码时，就安排为该村的法律顾问；填乡镇代码时为工作站值班律师。"),
+        _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。初始密码可不填，由管理员稍后设置。"),
+        _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
+    ):
+        notes.append([str(line)])
+    notes.column_dimensions["A"].width = 110
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def staffing_workbook(rows) -> bytes:
+    """The staffing table as .xlsx for the county clerk."""
+    from gongfa.web.rendering import local_name
+
+    book = Workbook()
+    headers = [_l("区划代码"), _l("服务点"), _l("上级单位"), _l("配备情况"), _l("是否达标"), _l("缺少")]
+    ws = _sheet(book, str(_l("人员配备")), headers, first=True)
+    for row in rows:
+        missing = "；".join(f"{services.REQUIREMENT_TITLES[k]} {n}" for k, n in row.missing)
+        ws.append([row.point.unit.code, local_name(row.point), local_name(row.point.unit.parent),
+                   row.pattern, str(_l("达标") if row.ok else _l("未达标")), missing])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

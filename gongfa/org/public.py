@@ -1,0 +1,85 @@
+"""The village public page and its printable notice (公示牌), for residents with no account."""
+
+from datetime import date
+from io import BytesIO
+
+import segno
+from flask import Blueprint, abort, current_app, request, send_file, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+from gongfa.db import db
+from gongfa.i18n import LOCALES, _l, locale_info
+from gongfa.org import services
+from gongfa.org.models import Unit, UnitLevel
+from gongfa.web.pdf import render_pdf
+from gongfa.web.rendering import current_locale_code, render_page
+
+bp = Blueprint("public", __name__, url_prefix="/v")
+
+# 五项义务服务 and what the studio offers (research/domain.md §2.2).
+SERVICES = (_l("法律咨询"), _l("人民调解"), _l("法治宣传"), _l("审查村规民约和合同"), _l("法律援助转介"))
+
+
+def _village(code: str) -> Unit:
+    unit = db.session.scalar(select(Unit).where(Unit.code == code, Unit.level == UnitLevel.VILLAGE,
+                                                Unit.is_active.is_(True)))
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def village_context(unit: Unit) -> dict:
+    """Everything the public page and the notice show about one village."""
+    today = date.today()
+    township = unit.parent
+    station_unit = township
+    duty_rows = services.staffing(Unit.id == station_unit.id, today) if station_unit else []
+    return {
+        "unit": unit,
+        "township": township,
+        "studio": services.point_of(unit),
+        "station": services.point_of(township) if township else None,
+        "adviser": services.current_adviser(unit, today),
+        "duty_lawyers": services.duty_lawyers(station_unit, today) if station_unit else [],
+        "station_ok": duty_rows[0].ok if duty_rows else False,
+        "services": SERVICES,
+        "hotline": current_app.config["HOTLINE"],
+        "complaint_phone": current_app.config["COMPLAINT_PHONE"],
+    }
+
+
+def public_url(code: str) -> str:
+    """The absolute URL the notice's QR code points to."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    path = url_for("public.village", code=code)
+    return f"{base.rstrip('/')}{path}" if base else request.host_url.rstrip("/") + path
+
+
+@bp.route("/<code>")
+def village(code: str):
+    """Who the village's legal adviser is, when the station has duty, and how to get help."""
+    unit = _village(code[:12])
+    return render_page("public/village.html", **village_context(unit))
+
+
+@bp.route("/<code>/notice.pdf")
+def notice(code: str):
+    """The A4 notice-board poster (公示牌) with a QR code to the village page."""
+    unit = _village(code[:12])
+    lang = request.args.get("lang")
+    ctx = village_context(unit)
+    url = public_url(unit.code)
+    qr = segno.make(url, error="m")
+    ctx["qr_svg"] = Markup(qr.svg_inline(scale=4, border=2, omitsize=False))  # noqa: S704 (segno output, no user text)
+    ctx["url"] = url
+    if lang in LOCALES and lang != current_locale_code():
+        from flask import g
+        from flask_babel import force_locale
+
+        with force_locale(lang):
+            g.locale_code = lang
+            pdf = render_pdf("public/notice.html", info=locale_info(lang), **ctx)
+    else:
+        pdf = render_pdf("public/notice.html", info=locale_info(current_locale_code()), **ctx)
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"notice-{unit.code}.pdf")

@@ -1,0 +1,336 @@
+"""Units, service points, law firms, assignments and the staffing check. Services flush, never commit."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import String, func, literal, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from gongfa.audit import services as audit
+from gongfa.db import db
+from gongfa.i18n import _l
+from gongfa.org.models import (
+    CHILD_LEVEL,
+    POINT_KIND_FOR_LEVEL,
+    Assignment,
+    AssignmentKind,
+    LawFirm,
+    PointKind,
+    ServicePoint,
+    Unit,
+    UnitLevel,
+)
+from gongfa.people.models import Membership, Role, User
+
+
+class ServiceError(ValueError):
+    """A rule was broken; ``field`` names the form field the message belongs next to."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def create_unit(*, code: str, level: UnitLevel, parent: Unit | None, name_zh: str, name_ug: str = "",
+                name_kk: str = "", kind: str = "", is_xpcc: bool = False, with_point: bool = True) -> Unit:
+    """Add a unit under ``parent`` and, unless it is an XPCC unit, its service point."""
+    _check_parent(level, parent)
+    if db.session.scalar(select(Unit.id).where(Unit.code == code)):
+        raise ServiceError(_l("这个区划代码已经存在。"), "code")
+    unit = Unit(code=code, level=level, parent=parent, name_zh=name_zh, name_ug=name_ug or None,
+                name_kk=name_kk or None, kind=kind, is_xpcc=is_xpcc)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    if with_point and not is_xpcc:
+        db.session.add(ServicePoint(unit=unit, kind=POINT_KIND_FOR_LEVEL[level]))
+    audit.record("unit.create", unit)
+    return unit
+
+
+def _check_parent(level: UnitLevel, parent: Unit | None) -> None:
+    if level == UnitLevel.PREFECTURE:
+        if parent is not None:
+            raise ServiceError(_l("自治州没有上级单位。"), "parent_id")
+        return
+    if parent is None or CHILD_LEVEL.get(parent.level) != level:
+        raise ServiceError(_l("上级单位的层级不对：村（社区）属于乡镇，乡镇属于县（市）。"), "parent_id")
+
+
+def update_unit(unit: Unit, *, parent: Unit | None, name_zh: str, name_ug: str, name_kk: str, kind: str,
+                is_xpcc: bool, is_active: bool) -> Unit:
+    """Edit a unit's names and flags; moving it to another parent moves its whole subtree."""
+    before = audit.snapshot(unit)
+    if parent is not None and parent.id != unit.parent_id:
+        _check_parent(unit.level, parent)
+        if parent.path.startswith(unit.path):
+            raise ServiceError(_l("不能把单位移到它自己的下级。"), "parent_id")
+        old, new = unit.path, f"{parent.path}{unit.id}/"
+        db.session.execute(
+            update(Unit).where(Unit.path.startswith(old, autoescape=True))
+            .values(path=literal(new, String) + func.substr(Unit.path, len(old) + 1))
+            .execution_options(synchronize_session=False))
+        unit.parent = parent
+        unit.path = new
+    unit.name_zh, unit.name_ug, unit.name_kk = name_zh, name_ug or None, name_kk or None
+    unit.kind, unit.is_xpcc, unit.is_active = kind, is_xpcc, is_active
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(unit))
+    audit.record("unit.update", unit, before=b, after=a)
+    return unit
+
+
+def search_units(scope_filter, *, q: str = "", level: str = "", parent_id: int | None = None,
+                 page: int = 1, per_page: int = 50):
+    """Units in scope matching a name or code, paginated, with parent and point loaded."""
+    stmt = select(Unit).options(joinedload(Unit.parent)).where(scope_filter)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Unit.name_zh.like(like), Unit.name_ug.like(like), Unit.name_kk.like(like),
+                              Unit.code.like(f"{q}%")))
+    if level:
+        stmt = stmt.where(Unit.level == level)
+    if parent_id:
+        stmt = stmt.where(Unit.parent_id == parent_id)
+    return db.paginate(stmt.order_by(Unit.code), page=page, per_page=per_page, error_out=False)
+
+
+def units_at(level: UnitLevel, scope_filter=None) -> list[Unit]:
+    """Active units of one level (for choices), by code."""
+    stmt = select(Unit).where(Unit.level == level, Unit.is_active.is_(True))
+    if scope_filter is not None:
+        stmt = stmt.where(scope_filter)
+    return list(db.session.scalars(stmt.order_by(Unit.code)))
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """A unit by its NBS code."""
+    return db.session.scalar(select(Unit).where(Unit.code == code))
+
+
+# --- service points ------------------------------------------------------------------------
+
+
+def update_point(point: ServicePoint, *, phone: str, address: str, hours: str, is_active: bool) -> ServicePoint:
+    """Edit a station's or studio's public contact details."""
+    before = audit.snapshot(point)
+    point.phone, point.address, point.hours, point.is_active = phone, address, hours, is_active
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(point))
+    audit.record("point.update", point, before=b, after=a)
+    return point
+
+
+def point_of(unit: Unit) -> ServicePoint | None:
+    """The service point of a unit (station, studio or centre)."""
+    return db.session.scalar(select(ServicePoint).where(ServicePoint.unit_id == unit.id))
+
+
+def members_of(point: ServicePoint, on: date) -> list[Membership]:
+    """A point's current memberships with their people, by role."""
+    return list(db.session.scalars(
+        select(Membership).options(joinedload(Membership.user))
+        .where(Membership.point_id == point.id, Membership.starts_on <= on,
+               or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
+        .order_by(Membership.role, Membership.id)))
+
+
+def points_in(scope_filter, kinds: tuple[PointKind, ...] = tuple(PointKind)) -> list[ServicePoint]:
+    """Active service points in scope (for choices), with their units."""
+    return list(db.session.scalars(
+        select(ServicePoint).join(ServicePoint.unit)
+        .options(joinedload(ServicePoint.unit).joinedload(Unit.parent))
+        .where(scope_filter, ServicePoint.kind.in_(kinds), ServicePoint.is_active.is_(True))
+        .order_by(Unit.code)))
+
+
+# --- law firms -----------------------------------------------------------------------------
+
+
+def create_firm(*, name_zh: str, name_ug: str, name_kk: str, county: Unit | None, licence_no: str,
+                phone: str, address: str) -> LawFirm:
+    """Register a law firm."""
+    if db.session.scalar(select(LawFirm.id).where(LawFirm.name_zh == name_zh)):
+        raise ServiceError(_l("已有同名的律师事务所。"), "name_zh")
+    firm = LawFirm(name_zh=name_zh, name_ug=name_ug or None, name_kk=name_kk or None, county=county,
+                   licence_no=licence_no, phone=phone, address=address)
+    db.session.add(firm)
+    audit.record("firm.create", firm)
+    return firm
+
+
+def update_firm(firm: LawFirm, *, name_zh: str, name_ug: str, name_kk: str, county: Unit | None,
+                licence_no: str, phone: str, address: str, is_active: bool) -> LawFirm:
+    """Edit a law firm's details."""
+    clash = db.session.scalar(select(LawFirm.id).where(LawFirm.name_zh == name_zh, LawFirm.id != firm.id))
+    if clash:
+        raise ServiceError(_l("已有同名的律师事务所。"), "name_zh")
+    before = audit.snapshot(firm)
+    firm.name_zh, firm.name_ug, firm.name_kk = name_zh, name_ug or None, name_kk or None
+    firm.county, firm.licence_no, firm.phone, firm.address, firm.is_active = (
+        county, licence_no, phone, address, is_active)
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(firm))
+    audit.record("firm.update", firm, before=b, after=a)
+    return firm
+
+
+def all_firms(active_only: bool = True) -> list[LawFirm]:
+    """Law firms by name."""
+    stmt = select(LawFirm).order_by(LawFirm.name_zh)
+    if active_only:
+        stmt = stmt.where(LawFirm.is_active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+# --- assignments ---------------------------------------------------------------------------
+
+
+def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return (a_end is None or a_end >= b_start) and (b_end is None or b_end >= a_start)
+
+
+def create_assignment(*, kind: AssignmentKind, unit: Unit, starts_on: date, ends_on: date | None = None,
+                      firm: LawFirm | None = None, lawyer: User | None = None, note: str = "") -> Assignment:
+    """Assign a firm to a township or a lawyer to a village as its legal adviser."""
+    if ends_on and ends_on < starts_on:
+        raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
+    if kind == AssignmentKind.FIRM_TOWNSHIP:
+        if unit.level != UnitLevel.TOWNSHIP:
+            raise ServiceError(_l("律所只能对接乡镇（街道）。"), "unit_id")
+        if firm is None:
+            raise ServiceError(_l("请选择律师事务所。"), "law_firm_id")
+        lawyer = None
+    else:
+        if unit.level != UnitLevel.VILLAGE:
+            raise ServiceError(_l("法律顾问只能派驻到村（社区）。"), "unit_id")
+        if lawyer is None:
+            raise ServiceError(_l("请选择律师。"), "lawyer_id")
+        firm = lawyer.law_firm
+        # 一村一法律顾问: one adviser per village at any time.
+        current = db.session.scalars(select(Assignment).where(
+            Assignment.unit_id == unit.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE)).all()
+        for other in current:
+            if _overlaps(starts_on, ends_on, other.starts_on, other.ends_on):
+                raise ServiceError(_l("这个村（社区）在这段时间已有法律顾问，请先给原来的安排填写结束日期。"),
+                                   "starts_on")
+    assignment = Assignment(kind=kind, unit=unit, law_firm=firm, lawyer=lawyer, starts_on=starts_on,
+                            ends_on=ends_on, note=note)
+    db.session.add(assignment)
+    audit.record("assignment.create", assignment)
+    return assignment
+
+
+def end_assignment(assignment: Assignment, *, ends_on: date) -> Assignment:
+    """Close an assignment on a date (history is kept, never deleted)."""
+    if ends_on < assignment.starts_on:
+        raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
+    before = audit.snapshot(assignment)
+    assignment.ends_on = ends_on
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(assignment))
+    audit.record("assignment.end", assignment, before=b, after=a)
+    return assignment
+
+
+def list_assignments(scope_filter, *, current_on: date | None, page: int = 1, per_page: int = 50):
+    """Assignments on units in scope (current ones only when ``current_on`` is given)."""
+    stmt = (select(Assignment).join(Assignment.unit)
+            .options(joinedload(Assignment.unit), joinedload(Assignment.law_firm), joinedload(Assignment.lawyer))
+            .where(scope_filter))
+    if current_on:
+        stmt = stmt.where(Assignment.starts_on <= current_on,
+                          or_(Assignment.ends_on.is_(None), Assignment.ends_on >= current_on))
+    return db.paginate(stmt.order_by(Unit.code, Assignment.starts_on.desc()), page=page, per_page=per_page,
+                       error_out=False)
+
+
+def current_adviser(unit: Unit, on: date) -> Assignment | None:
+    """The village's legal adviser assignment on a date."""
+    return db.session.scalar(
+        select(Assignment).options(joinedload(Assignment.lawyer), joinedload(Assignment.law_firm))
+        .where(Assignment.unit_id == unit.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE,
+               Assignment.starts_on <= on, or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)))
+
+
+# --- staffing ------------------------------------------------------------------------------
+
+# What each kind of point needs (DESIGN §1): station 1+1+2+N, studio 1+1+1+N.
+REQUIREMENTS = {
+    PointKind.STATION: [("station_head", 1), ("lawyer", 1), ("mediator", 2), ("firm", 1)],
+    PointKind.STUDIO: [("officer", 1), ("adviser", 1), ("mediator", 1)],
+}
+REQUIREMENT_TITLES = {
+    "station_head": _l("司法所负责人（站长）"),
+    "lawyer": _l("值班律师"),
+    "mediator": _l("专职人民调解员"),
+    "firm": _l("对接律师事务所"),
+    "officer": _l("综治专干（具体责任人）"),
+    "adviser": _l("法律顾问律师"),
+    "other": _l("其他人员"),
+}
+
+
+@dataclass
+class StaffingRow:
+    """One point's staffing: counts per requirement and what is missing."""
+
+    point: ServicePoint
+    counts: dict[str, int] = field(default_factory=dict)
+    missing: list[tuple[str, int]] = field(default_factory=list)  # (requirement, how many short)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every requirement is met."""
+        return not self.missing
+
+    @property
+    def pattern(self) -> str:
+        """1+1+2+N or 1+1+1+N as the point actually stands."""
+        reqs = REQUIREMENTS[self.point.kind]
+        parts = [str(self.counts.get(key, 0)) for key, _n in reqs if key != "firm"]
+        return "+".join(parts) + f"+{self.counts.get('other', 0)}"
+
+
+def staffing(scope_filter, on: date, *, only_short: bool = False) -> list[StaffingRow]:
+    """Every station and studio in scope against 1+1+2+N / 1+1+1+N, in three queries."""
+    points = points_in(scope_filter, (PointKind.STATION, PointKind.STUDIO))
+    rows = {p.id: StaffingRow(point=p) for p in points}
+    unit_to_point = {p.unit_id: p.id for p in points}
+    current_m = (Membership.starts_on <= on) & or_(Membership.ends_on.is_(None), Membership.ends_on >= on)
+    for point_id, role, n in db.session.execute(
+            select(Membership.point_id, Membership.role, func.count())
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.point_id.in_(rows), current_m, User.is_active.is_(True))
+            .group_by(Membership.point_id, Membership.role)):
+        key = role.value if role in (Role.STATION_HEAD, Role.LAWYER, Role.MEDIATOR, Role.OFFICER) else "other"
+        rows[point_id].counts[key] = rows[point_id].counts.get(key, 0) + n
+    current_a = (Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)
+    for unit_id, kind, n in db.session.execute(
+            select(Assignment.unit_id, Assignment.kind, func.count())
+            .where(Assignment.unit_id.in_(unit_to_point), current_a)
+            .group_by(Assignment.unit_id, Assignment.kind)):
+        key = "firm" if kind == AssignmentKind.FIRM_TOWNSHIP else "adviser"
+        rows[unit_to_point[unit_id]].counts[key] = n
+    result = []
+    for row in rows.values():
+        for key, needed in REQUIREMENTS[row.point.kind]:
+            have = row.counts.get(key, 0)
+            if have < needed:
+                row.missing.append((key, needed - have))
+        if row.missing or not only_short:
+            result.append(row)
+    return result
+
+
+def duty_lawyers(township: Unit, on: date) -> list[User]:
+    """The station's duty lawyers (周三见) on a date, by name."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id).join(ServicePoint)
+        .where(ServicePoint.unit_id == township.id, Membership.role == Role.LAWYER, User.is_active.is_(True),
+               Membership.starts_on <= on, or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
+        .options(joinedload(User.law_firm)).order_by(User.full_name)))

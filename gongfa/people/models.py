@@ -1,0 +1,85 @@
+"""Staff accounts and their memberships at service points (the 1+1+2+N / 1+1+1+N picture)."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from gongfa.db import TimestampMixin, UTCDateTime, db, str_enum
+from gongfa.i18n import TitledEnum, _l
+
+
+class Role(TitledEnum):
+    """What a membership lets a person do (DESIGN §1)."""
+
+    BUREAU_ADMIN = "bureau_admin"
+    STATION_HEAD = "station_head"
+    OFFICER = "officer"
+    LAWYER = "lawyer"
+    MEDIATOR = "mediator"
+    INSPECTOR = "inspector"
+    OTHER = "other"  # the "+N": volunteers, 乡贤 helpers, grid workers; no extra rights
+
+    @classmethod
+    def _titles(cls):
+        return {
+            "bureau_admin": _l("司法局管理员"),
+            "station_head": _l("司法所负责人"),
+            "officer": _l("村综治专干"),
+            "lawyer": _l("律师"),
+            "mediator": _l("人民调解员"),
+            "inspector": _l("验收检查人员"),
+            "other": _l("其他工作人员"),
+        }
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A staff account. Residents have no account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    full_name: Mapped[str] = mapped_column(String(100))  # GB18030, minority names ≥ 50 chars
+    full_name_native: Mapped[str] = mapped_column(String(150), default="")  # own script, e.g. Uyghur
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locale: Mapped[str | None] = mapped_column(String(10))  # chosen UI language
+    law_firm_id: Mapped[int | None] = mapped_column(ForeignKey("law_firms.id"))
+    licence_no: Mapped[str] = mapped_column(String(30), default="")  # 律师执业证号
+    is_active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    law_firm: Mapped["LawFirm | None"] = relationship()  # noqa: F821
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user",
+                                                           order_by="Membership.starts_on")
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Membership(TimestampMixin, db.Model):
+    """A person's role at a service point over a period; history is kept, never overwritten."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
+    position: Mapped[str] = mapped_column(String(50), default="")  # e.g. 站长, 专职调解员, 乡贤
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    point: Mapped["ServicePoint"] = relationship(back_populates="memberships")  # noqa: F821
+
+    def is_current(self, on: date) -> bool:
+        """Whether the membership covers ``on``."""
+        return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)

@@ -1,0 +1,137 @@
+"""Creating and editing staff accounts and their memberships. Services flush, never commit."""
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from gongfa.audit import services as audit
+from gongfa.auth import services as auth_services
+from gongfa.db import db
+from gongfa.i18n import _l
+from gongfa.org.models import LawFirm, PointKind, ServicePoint, Unit
+from gongfa.org.services import ServiceError
+from gongfa.people.models import Membership, Role, User
+
+# Which roles fit which kind of place.
+ROLE_POINTS = {
+    Role.BUREAU_ADMIN: {PointKind.CENTRE},
+    Role.INSPECTOR: {PointKind.CENTRE},
+    Role.STATION_HEAD: {PointKind.STATION},
+    Role.OFFICER: {PointKind.STUDIO},
+    Role.LAWYER: {PointKind.STATION, PointKind.CENTRE},
+    Role.MEDIATOR: {PointKind.STATION, PointKind.STUDIO},
+    Role.OTHER: {PointKind.CENTRE, PointKind.STATION, PointKind.STUDIO},
+}
+
+
+def create_user(*, username: str, full_name: str, full_name_native: str = "", phone: str = "",
+                law_firm: LawFirm | None = None, licence_no: str = "", password: str | None = None) -> User:
+    """Create a staff account (without a password it cannot log in until one is set)."""
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise ServiceError(_l("这个用户名已被使用。"), "username")
+    user = User(username=username, full_name=full_name, full_name_native=full_name_native, phone=phone,
+                law_firm=law_firm, licence_no=licence_no)
+    db.session.add(user)
+    if password:
+        user.password_hash = auth_services.hash_password(password)
+    audit.record("user.create", user)
+    return user
+
+
+def update_user(user: User, *, full_name: str, full_name_native: str, phone: str, law_firm: LawFirm | None,
+                licence_no: str, is_active: bool) -> User:
+    """Edit an account; deactivating it ends all its sessions at once."""
+    before = audit.snapshot(user)
+    user.full_name, user.full_name_native, user.phone = full_name, full_name_native, phone
+    user.law_firm, user.licence_no, user.is_active = law_firm, licence_no, is_active
+    if not is_active:
+        auth_services.end_all_sessions(user)
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(user))
+    audit.record("user.update", user, before=b, after=a)
+    return user
+
+
+def set_locale(user: User, code: str) -> None:
+    """Remember a user's language."""
+    if user.locale != code:
+        before = {"locale": user.locale}
+        user.locale = code
+        audit.record("user.locale", user, before=before, after={"locale": code}, actor_id=user.id)
+
+
+def add_membership(*, user: User, point: ServicePoint, role: Role, starts_on: date, ends_on: date | None = None,
+                   position: str = "") -> Membership:
+    """Give a person a role at a station, studio or centre for a period."""
+    if point.kind not in ROLE_POINTS[role]:
+        raise ServiceError(_l("这个角色不能安排在这类服务点。"), "role")
+    if ends_on and ends_on < starts_on:
+        raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
+    if role == Role.LAWYER and user.law_firm_id is None:
+        raise ServiceError(_l("律师须先填写所在律师事务所。"), "user_id")
+    clash = db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user.id, Membership.point_id == point.id, Membership.role == role,
+        or_(Membership.ends_on.is_(None), Membership.ends_on >= starts_on),
+        *([Membership.starts_on <= ends_on] if ends_on else [])))
+    if clash:
+        raise ServiceError(_l("此人在这段时间已担任这个角色。"), "starts_on")
+    membership = Membership(user=user, point=point, role=role, starts_on=starts_on, ends_on=ends_on,
+                            position=position)
+    db.session.add(membership)
+    audit.record("membership.create", membership)
+    return membership
+
+
+def end_membership(membership: Membership, *, ends_on: date) -> Membership:
+    """Close a membership; the history of who served stays."""
+    if ends_on < membership.starts_on:
+        raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
+    before = audit.snapshot(membership)
+    membership.ends_on = ends_on
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(membership))
+    audit.record("membership.end", membership, before=b, after=a)
+    return membership
+
+
+def search_users(scope_filter, *, q: str = "", role: str = "", page: int = 1, per_page: int = 50):
+    """Staff with a membership or adviser assignment on a unit in scope, by name or username."""
+    from gongfa.org.models import Assignment
+
+    member_ids = (select(Membership.user_id).join(Membership.point).join(ServicePoint.unit)
+                  .where(scope_filter))
+    if role:
+        member_ids = member_ids.where(Membership.role == role)
+    adviser_ids = select(Assignment.lawyer_id).join(Assignment.unit).where(scope_filter)
+    ids = member_ids if role and role != Role.LAWYER else member_ids.union(adviser_ids)
+    stmt = (select(User).options(joinedload(User.law_firm),
+                                 selectinload(User.memberships).joinedload(Membership.point)
+                                 .joinedload(ServicePoint.unit))
+            .where(User.id.in_(ids)))
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(User.full_name.like(like), User.full_name_native.like(like),
+                              User.username.like(like), User.phone.like(f"%{q}")))
+    return db.paginate(stmt.order_by(User.full_name), page=page, per_page=per_page, error_out=False)
+
+
+def user_in_scope(user: User, scope_filter) -> bool:
+    """Whether a user serves (or served) at a unit in scope."""
+    from gongfa.org.models import Assignment
+
+    member = select(Membership.id).join(Membership.point).join(ServicePoint.unit).where(
+        Membership.user_id == user.id, scope_filter)
+    adviser = select(Assignment.id).join(Assignment.unit).where(Assignment.lawyer_id == user.id, scope_filter)
+    return bool(db.session.scalar(member.limit(1)) or db.session.scalar(adviser.limit(1)))
+
+
+def lawyers(scope_filter=None) -> list[User]:
+    """Active accounts with a law firm (for adviser choices)."""
+    stmt = select(User).where(User.law_firm_id.is_not(None), User.is_active.is_(True)).order_by(User.full_name)
+    return list(db.session.scalars(stmt))
+
+
+def unit_of(point: ServicePoint) -> Unit:
+    """The unit a point sits on."""
+    return point.unit

@@ -1,0 +1,171 @@
+"""Staff accounts: list, create with a first role, edit, add or end roles, reset a password."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from gongfa.auth import services as auth_services
+from gongfa.auth.scope import MANAGERS, current_scope, require_unit, roles_required
+from gongfa.db import db
+from gongfa.org import services as org_services
+from gongfa.org.forms import EndForm
+from gongfa.org.models import LawFirm, ServicePoint
+from gongfa.org.services import ServiceError
+from gongfa.org.views import _page_arg, _service_error
+from gongfa.people import bp, services
+from gongfa.people.forms import MembershipForm, NewUserForm, SetPasswordForm, UserForm
+from gongfa.people.models import Membership, Role, User
+from gongfa.web.rendering import local_name, render_page
+
+VIEWERS = (Role.BUREAU_ADMIN, Role.INSPECTOR)
+
+
+def _choices(form) -> None:
+    form.law_firm_id.choices = [("", _("（无）"))] + [(f.id, local_name(f)) for f in org_services.all_firms()]
+    if hasattr(form, "point_id"):
+        form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}")
+                                 for p in org_services.points_in(current_scope().unit_filter(*MANAGERS))]
+
+
+def _load_user(user_id: int, *roles: Role) -> User:
+    user = db.session.get(User, user_id) or abort(404)
+    if not services.user_in_scope(user, current_scope().unit_filter(*roles)):
+        abort(403)
+    return user
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def users():
+    """Staff serving in the user's scope, searchable by name, username or phone tail."""
+    q = request.args.get("q", "").strip()[:50]
+    role = request.args.get("role", "")
+    role = role if role in Role._value2member_map_ else ""
+    page = services.search_users(current_scope().unit_filter(*VIEWERS), q=q, role=role, page=_page_arg())
+    return render_page("people/users.html", page=page, q=q, role=role, roles=Role,
+                       can_manage=current_scope().has(*MANAGERS), today=date.today(),
+                       fragments={"user-rows": "user_rows"})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def user_new():
+    """Create a staff account together with its first role at a service point."""
+    form = NewUserForm(starts_on=date.today())
+    _choices(form)
+    if form.validate_on_submit():
+        point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
+        require_unit(point.unit, *MANAGERS)
+        problems = auth_services.password_problems(form.password.data)
+        if problems:
+            form.password.errors.append(_("密码至少要有 %(n)d 个字符。", n=_min_len()))
+        else:
+            try:
+                user = services.create_user(
+                    username=form.username.data, full_name=form.full_name.data,
+                    full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
+                    law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
+                    licence_no=form.licence_no.data or "", password=form.password.data)
+                services.add_membership(user=user, point=point, role=Role(form.role.data),
+                                        starts_on=form.starts_on.data, position=form.position.data or "")
+            except ServiceError as error:
+                db.session.rollback()
+                _service_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("已添加 %(name)s。", name=user.full_name), "success")
+                return redirect(url_for("people.user_edit", user_id=user.id), 303)
+    return render_page("people/user_form.html", form=form, user=None, status=422 if form.errors else 200)
+
+
+def _min_len() -> int:
+    from flask import current_app
+    return current_app.config["PASSWORD_MIN_LENGTH"]
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@roles_required(*VIEWERS)
+def user_edit(user_id: int):
+    """A staff account: details (editable by the bureau admin), roles past and present."""
+    user = _load_user(user_id, *VIEWERS)
+    can_manage = services.user_in_scope(user, current_scope().unit_filter(*MANAGERS))
+    form = UserForm(obj=user)
+    _choices(form)
+    if request.method == "POST":
+        if not can_manage:
+            abort(403)
+        if form.validate_on_submit():
+            services.update_user(
+                user, full_name=form.full_name.data, full_name_native=form.full_name_native.data or "",
+                phone=form.phone.data or "",
+                law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
+                licence_no=form.licence_no.data or "", is_active=form.is_active.data)
+            db.session.commit()
+            flash(_("已保存。"), "success")
+            return redirect(url_for("people.user_edit", user_id=user.id), 303)
+    return render_page("people/user_edit.html", user=user, form=form, can_manage=can_manage,
+                       today=date.today(), status=422 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>/memberships/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def membership_new(user_id: int):
+    """Give a person another role (a mediator who also joins a village studio, say)."""
+    user = _load_user(user_id, *MANAGERS)
+    form = MembershipForm(starts_on=date.today())
+    form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}")
+                             for p in org_services.points_in(current_scope().unit_filter(*MANAGERS))]
+    if form.validate_on_submit():
+        point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
+        require_unit(point.unit, *MANAGERS)
+        try:
+            services.add_membership(user=user, point=point, role=Role(form.role.data),
+                                    starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                    position=form.position.data or "")
+        except ServiceError as error:
+            _service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("已保存。"), "success")
+            return redirect(url_for("people.user_edit", user_id=user.id), 303)
+    return render_page("people/membership_form.html", form=form, user=user, status=422 if form.errors else 200)
+
+
+@bp.route("/memberships/<int:membership_id>/end", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def membership_end(membership_id: int):
+    """End a role on a date; the record of who served stays."""
+    membership = db.session.get(Membership, membership_id) or abort(404)
+    require_unit(membership.point.unit, *MANAGERS)
+    form = EndForm(ends_on=membership.ends_on or date.today())
+    if form.validate_on_submit():
+        try:
+            services.end_membership(membership, ends_on=form.ends_on.data)
+        except ServiceError as error:
+            _service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("已保存。"), "success")
+            return redirect(url_for("people.user_edit", user_id=membership.user_id), 303)
+    return render_page("org/end_form.html", form=form, thing=membership, status=422 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def set_password(user_id: int):
+    """Set a new password for someone who forgot theirs; their sessions end."""
+    user = _load_user(user_id, *MANAGERS)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        if auth_services.password_problems(form.password.data):
+            form.password.errors.append(_("密码至少要有 %(n)d 个字符。", n=_min_len()))
+        else:
+            auth_services.set_password(user, password=form.password.data, actor_id=current_user.id)
+            user.failed_logins, user.locked_until = 0, None
+            auth_services.end_all_sessions(user)
+            db.session.commit()
+            flash(_("已为 %(name)s 设置新密码。", name=user.full_name), "success")
+            return redirect(url_for("people.user_edit", user_id=user.id), 303)
+    return render_page("people/password_form.html", form=form, user=user, status=422 if form.errors else 200)

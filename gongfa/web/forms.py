@@ -1,0 +1,168 @@
+"""Base form, input filters and validators shared by every domain (GOV.UK error pattern, STYLE §2.7).
+
+Every validator carries its own translated message: WTForms ships none for ug or kk_Arab.
+"""
+
+import re
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, ValidationError
+from wtforms.validators import StopValidation
+
+from gongfa.i18n import _l
+
+# Bidi controls (Trojan-Source style spoofing) and invisible characters.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+INVISIBLES = set("\u200b\u2060\ufeff\u00ad")
+# Look-alike dots people type between the parts of a minority name (民委发〔2016〕33号: use U+00B7).
+NAME_DOTS = "\u2022\u2219\u30fb\uff65\u2027\uff0e\u25cf\u22c5\u0387\u16eb\u2e31"
+NAME_DOT_RE = re.compile(f"[{NAME_DOTS}]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class BaseForm(FlaskForm):
+    """All forms: CSRF on, no HTML5 validation (the server's messages are the translated ones)."""
+
+
+def error_summary_items(form) -> list[tuple[str, str]]:
+    """(field id, message) for each error, in field order, for the summary box at the top."""
+    items = []
+    for field in form:
+        for message in field.errors:
+            items.append((field.id, str(message)))
+    return items
+
+
+# --- filters (run before validation) -------------------------------------------------------
+
+
+def strip(value):
+    """Trim surrounding white space; leaves None alone."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def clean_text(value):
+    """NFC-normalise and trim free text."""
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def clean_name(value):
+    """A person's or place's name: NFC, look-alike dots to U+00B7, invisibles removed, spaces folded."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFC", value)
+    value = NAME_DOT_RE.sub("\u00b7", value)
+    value = "".join(ch for ch in value if ch not in INVISIBLES)
+    value = re.sub(r"\s*\u00b7\s*", "\u00b7", value)
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def clean_digits(value):
+    """Full-width digits to ASCII (NFKC) and separators removed: phone numbers and codes."""
+    if not isinstance(value, str):
+        return value
+    value = unicodedata.normalize("NFKC", value).strip()
+    return re.sub(r"[\s\u00a0]", "", value)
+
+
+# --- validators ----------------------------------------------------------------------------
+
+
+def no_bidi_controls(_form, field):
+    """Refuse bidi control characters, which can make one name look like another."""
+    if isinstance(field.data, str) and any(ch in BIDI_CONTROLS for ch in field.data):
+        raise ValidationError(_l("不能包含文字方向控制字符。"))
+
+
+def no_control_chars(_form, field):
+    """Refuse control characters (PostgreSQL cannot store NUL; SQLite can: keep both the same)."""
+    if isinstance(field.data, str) and CONTROL_RE.search(field.data):
+        raise ValidationError(_l("包含无法识别的控制字符。"))
+
+
+def person_name(_form, field):
+    """A full name: letters of any script, with · between parts; no digits or symbols."""
+    value = field.data or ""
+    if not value:
+        return
+    if any(ch.isdigit() for ch in value):
+        raise ValidationError(_l("姓名中不能有数字。"))
+    for ch in value:
+        cat = unicodedata.category(ch)
+        if not (cat.startswith(("L", "M")) or ch in "\u00b7 -'"):
+            raise ValidationError(_l("姓名中只能有文字，少数民族姓名各部分之间用“·”分隔。"))
+    if value.startswith("\u00b7") or value.endswith("\u00b7") or "\u00b7\u00b7" in value:
+        raise ValidationError(_l("“·”只能用在姓名的两个部分之间。"))
+
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+
+
+def phone_number(_form, field):
+    """A mainland mobile (11 digits, 1[3-9]…) or a landline with area code (0909-1234567)."""
+    value = field.data or ""
+    if not value:
+        return
+    if value.startswith("+86"):
+        value = value[3:]
+        field.data = value
+    if not (MOBILE_RE.match(value) or LANDLINE_RE.match(value)):
+        raise ValidationError(_l("请输入11位手机号，或带区号的固定电话（如 0909-2231348）。"))
+
+
+def mobile_number(_form, field):
+    """A mainland mobile number, 11 digits starting 13–19."""
+    value = field.data or ""
+    if value.startswith("+86"):
+        value = value[3:]
+        field.data = value
+    if value and not MOBILE_RE.match(value):
+        raise ValidationError(_l("请输入11位手机号码，如 13912345678。"))
+
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
+
+
+def username_chars(_form, field):
+    """Lower-case Latin letters, digits and . _ - (typed on any keyboard, read out by phone)."""
+    if field.data and not USERNAME_RE.match(field.data):
+        raise ValidationError(_l("用户名用3到40个小写字母、数字或 . _ -，以字母或数字开头。"))
+
+
+def lower(value):
+    """Lower-case and trim (usernames)."""
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+# --- fields whose built-in messages WTForms only has in English/Chinese ----------------------
+
+
+class LocalDateField(DateField):
+    """ISO date (YYYY-MM-DD) with a translated message for anything else (lunar, Hijri, junk)."""
+
+    def process_formdata(self, valuelist):
+        """Parse, or keep the raw text and record our own message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("日期格式不对，请按 2026-12-01 的格式填写。"))) from error
+
+    def pre_validate(self, form):
+        """An unreadable date gets one message, not also "please fill in"."""
+        if self.process_errors:
+            raise StopValidation()
+
+
+class ChoiceField(SelectField):
+    """SelectField whose "not a valid choice" message is ours, in the user's language."""
+
+    def pre_validate(self, form):
+        """Refuse values that are not among the choices."""
+        if not self.validate_choice:
+            return
+        for value, _label, _selected, *_ in self.iter_choices():
+            if self.data == value or (self.data is None and value in (None, "")):
+                return
+        raise ValidationError(_l("请从列表中选择。"))

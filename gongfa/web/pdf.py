@@ -1,0 +1,152 @@
+"""render_pdf(): WeasyPrint from Jinja templates, strict about fonts and about what it may fetch.
+
+Strict means a PDF with tofu or blank glyphs is an error, not a print (research/pdf-fonts.md §2e):
+1. before rendering, every character of the HTML's text must be in one of our fonts' cmaps;
+2. WeasyPrint's ``.notdef`` / font-load warnings during rendering raise;
+3. afterwards the PDF may embed only our fonts (no silent fontconfig fallback).
+"""
+
+import io
+import logging
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from flask import current_app, render_template
+from markupsafe import Markup
+
+from gongfa.web.fonts import FONT_DIR, FONTS, font_paths
+
+
+class PdfFontError(RuntimeError):
+    """A character or font problem that would print wrongly."""
+
+
+class FetchRefusedError(ValueError):
+    """The PDF asked for something outside static/."""
+
+
+def font_face_css() -> str:
+    """@font-face rules naming our font files (never a generic family: DESIGN §2)."""
+    rules = []
+    for family, weights in FONTS.items():
+        for weight, name in weights.items():
+            uri = (FONT_DIR / name).as_uri()
+            rules.append(f'@font-face {{ font-family: "{family}"; src: url("{uri}"); font-weight: {weight}; }}')
+    return "\n".join(rules)
+
+
+@cache
+def _covered() -> frozenset[int]:
+    """Code points covered by our fonts (loaded once per process, ~0.5 s)."""
+    from fontTools.ttLib import TTFont
+
+    points: set[int] = set()
+    for path in font_paths():
+        if not path.exists():
+            raise PdfFontError(f"font file missing: {path} (run the set-up)")
+        font = TTFont(str(path), lazy=True)
+        points.update(font.getBestCmap().keys())
+        font.close()
+    return frozenset(points)
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+# Bidi isolates and marks are format characters that need no glyph.
+_NO_GLYPH = {"Cf", "Zs", "Zl", "Zp", "Cc"}
+
+
+def uncovered_chars(html: str) -> list[str]:
+    """Characters of the HTML's text that no bundled font can draw."""
+    import html as html_lib
+
+    text = html_lib.unescape(_TAG_RE.sub(" ", html))
+    covered = _covered()
+    missing = {ch for ch in text if ord(ch) not in covered and unicodedata.category(ch) not in _NO_GLYPH}
+    return sorted(missing)
+
+
+def static_only_fetcher(url: str, *_args, **_kwargs) -> dict:
+    """Serve only files under static/ (fonts included); refuse file:/etc, http and the rest."""
+    from weasyprint.urls import default_url_fetcher
+
+    static_root = Path(current_app.static_folder).resolve()
+    if url.startswith("data:"):
+        return default_url_fetcher(url)
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        raise FetchRefusedError(url)
+    path = Path(unquote(parsed.path)).resolve()
+    if not path.is_relative_to(static_root):
+        raise FetchRefusedError(url)
+    return {"file_obj": path.open("rb"), "mime_type": None, "redirected_url": url}
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.problems: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if ".notdef" in message or "cannot be loaded" in message or "Failed to load" in message:
+            self.problems.append(message)
+
+
+ALLOWED_FONT_RE = re.compile(r"^/?[A-Z]{6}\+App-(CJK|Arabic)(-Bold)?$")
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """BaseFont names of every font the PDF embeds."""
+    from pypdf import PdfReader
+
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            names.add(str(ref.get_object().get("/BaseFont")))
+    return names
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render HTML to PDF bytes, strictly (see module docstring)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    missing = uncovered_chars(html)
+    if missing:
+        listed = ", ".join(f"{ch!r} U+{ord(ch):04X}" for ch in missing[:10])
+        raise PdfFontError(f"no bundled font covers: {listed}")
+    static_root = Path(current_app.static_folder)
+    font_config = FontConfiguration()
+    stylesheets = [
+        CSS(string=font_face_css(), font_config=font_config),
+        CSS(filename=str(static_root / "css" / "pdf.css"), font_config=font_config,
+            url_fetcher=static_only_fetcher),
+    ]
+    collector = _Collector()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(collector)
+    try:
+        pdf = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=static_only_fetcher).write_pdf(
+            stylesheets=stylesheets, font_config=font_config)
+    finally:
+        logger.removeHandler(collector)
+    if collector.problems:
+        raise PdfFontError("; ".join(collector.problems[:5]))
+    unexpected = {n for n in embedded_fonts(pdf) if not ALLOWED_FONT_RE.match(n)}
+    if unexpected:
+        raise PdfFontError(f"PDF embeds fallback fonts: {sorted(unexpected)}")
+    return pdf
+
+
+def render_pdf(template: str, **ctx) -> bytes:
+    """Render a Jinja template (translations and filters work) and make a strict PDF of it."""
+    return html_to_pdf(render_template(template, **ctx))
+
+
+def isolate(value) -> Markup:
+    """Wrap codes and numbers in LRI…PDI: WeasyPrint has no unicode-bidi (DESIGN §7)."""
+    return Markup("\u2066%s\u2069") % value

@@ -1,0 +1,89 @@
+"""render_page(): a whole page or one of its blocks for htmx; template helpers and filters."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g, make_response, render_template
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup, escape
+
+from gongfa.i18n import LOCALES, locale_info
+from gongfa.web import htmx
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def render_page(template: str, *, fragments: dict[str, str] | None = None, status: int = 200, **ctx):
+    """Render ``template``, or only the block htmx asked for (by HX-Target, from ``fragments``)."""
+    block = htmx.wants_fragment(fragments)
+    body = render_block(template, block, **ctx) if block else render_template(template, **ctx)
+    response = make_response(body, status)
+    return htmx.add_vary(response)
+
+
+def current_locale_code() -> str:
+    """The request's normalised locale code (zh_Hans, ug or kk_Arab)."""
+    return getattr(g, "locale_code", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def name_field() -> str:
+    """zh / ug / kk: which translated name column to show."""
+    return locale_info(current_locale_code()).name_field
+
+
+def ut(value) -> Markup:
+    """User text, isolated for bidi: a name in Arabic script inside Chinese text stays whole."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<bdi dir="auto">%s</bdi>') % escape(value)
+
+
+def ltr(value) -> Markup:
+    """Phone numbers and codes: always left to right, also inside RTL text."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % escape(value)
+
+
+def local_name(obj) -> str:
+    """An object's name in the current language (objects with ``name_in``)."""
+    return obj.name_in(name_field()) if obj is not None else ""
+
+
+def bj_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    """A datetime in Beijing time, with the zone said (DESIGN §7: two clocks)."""
+    if value is None:
+        return ""
+    from gongfa.i18n import _l  # local: lazy strings need an app context
+    return f"{format_datetime(value.astimezone(BEIJING), fmt)} ({_l('北京时间')})"
+
+
+def fmt_date(value: date | None, fmt: str = "medium") -> str:
+    """A date formatted for the locale (CLDR month names)."""
+    return format_date(value, fmt) if value else ""
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****1234: masked in the data, not drawn over (DESIGN §6)."""
+    p = phone or ""
+    return p[:3] + "****" + p[-4:] if len(p) >= 11 else p
+
+
+def init_app(app: Flask) -> None:
+    """Register the context processor and filters."""
+
+    @app.context_processor
+    def _locale_context():
+        info = locale_info(current_locale_code())
+        return {
+            "html_lang": info.html_lang,
+            "html_dir": info.direction,
+            "locale_code": info.code,
+            "locales": LOCALES.values(),
+            "babel_locale": get_locale(),
+        }
+
+    app.jinja_env.filters.update(
+        ut=ut, ltr=ltr, local_name=local_name, bj_datetime=bj_datetime, fmt_date=fmt_date,
+        mask_phone=mask_phone, number=format_decimal,
+    )
+    app.jinja_env.globals.update(name_field=name_field)
