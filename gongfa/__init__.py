@@ -4,7 +4,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, request, session
 
 from gongfa.config import DEFAULTS, DEV_SECRET_KEY
 
@@ -56,8 +56,7 @@ def _select_locale() -> str:
         code = session["locale"]
     if code is None and request:
         code = best_locale(request.accept_languages)
-    g.locale_code = code or DEFAULT_LOCALE
-    return g.locale_code
+    return code or DEFAULT_LOCALE
 
 
 def _register_extensions(app: Flask) -> None:

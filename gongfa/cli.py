@@ -19,13 +19,15 @@ translate = AppGroup("translate", help="Message catalogs: extract, update, compi
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "-q", *args], check=True, cwd=ROOT)
 
 
 @translate.command("extract")
 def translate_extract():
     """Extract every translatable string into translations/messages.pot."""
+    # Babel skips folders starting with "_" by default; our templates/_macros/ must be read.
     _pybabel("extract", "-F", "pyproject.toml", "-k", "_l", "--sort-by-file", "--no-wrap",
+             "--ignore-dirs", ".* __pycache__ node_modules",
              "--add-comments", "i18n:", "-o", str(POT), ".")
 
 

@@ -12,10 +12,9 @@ from functools import wraps
 from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
-from gongfa.org.models import Assignment, AssignmentKind, Unit
+from gongfa.org.models import Assignment, AssignmentKind, ServicePoint, Unit
 from gongfa.people.models import Membership, Role, User
 
 
@@ -52,25 +51,22 @@ class Scope:
 
 
 def scope_for(user: User, on: date | None = None) -> Scope:
-    """Compute a user's scope from memberships and adviser assignments current on ``on``."""
+    """Compute a user's scope from memberships and adviser assignments current on ``on`` (two queries)."""
     on = on or date.today()
     scope = Scope()
-    memberships = db.session.scalars(
-        select(Membership).options(joinedload(Membership.point))
-        .where(Membership.user_id == user.id, Membership.starts_on <= on,
-               or_(Membership.ends_on.is_(None), Membership.ends_on >= on))).all()
-    unit_ids = {m.point.unit_id for m in memberships}
+    held = db.session.execute(
+        select(Membership.role, Unit.path)
+        .join(ServicePoint, ServicePoint.id == Membership.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
+        .where(Membership.user_id == user.id, Membership.starts_on <= on, ServicePoint.is_active.is_(True),
+               or_(Membership.ends_on.is_(None), Membership.ends_on >= on)))
+    for role, path in held:
+        scope.paths_by_role.setdefault(role, set()).add(path)
     advised = db.session.scalars(
-        select(Assignment.unit_id).where(
+        select(Unit.path).join(Assignment, Assignment.unit_id == Unit.id).where(
             Assignment.lawyer_id == user.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE,
-            Assignment.starts_on <= on, or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on))).all()
-    paths = dict(db.session.execute(
-        select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids | set(advised)))).all())
-    for m in memberships:
-        if m.point.is_active:
-            scope.paths_by_role.setdefault(m.role, set()).add(paths[m.point.unit_id])
-    for unit_id in advised:
-        scope.paths_by_role.setdefault(Role.LAWYER, set()).add(paths[unit_id])
+            Assignment.starts_on <= on, or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)))
+    for path in advised:
+        scope.paths_by_role.setdefault(Role.LAWYER, set()).add(path)
     return scope
 
 

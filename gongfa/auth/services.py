@@ -57,6 +57,30 @@ def password_problems(password: str) -> list[str]:
     return problems
 
 
+def password_messages(password: str) -> list[str]:
+    """The policy problems of a new password, worded for the form."""
+    from flask_babel import gettext as _
+
+    cfg = current_app.config
+    messages = []
+    for problem in password_problems(password):
+        if problem == "length":
+            messages.append(_("密码至少要有 %(n)d 个字符。", n=cfg["PASSWORD_MIN_LENGTH"]))
+        else:
+            messages.append(_("密码需要混合大写字母、小写字母、数字和符号中的 %(n)d 类。",
+                              n=cfg["PASSWORD_REQUIRE_CLASSES"]))
+    return messages
+
+
+def password_expired(user: User) -> bool:
+    """Whether the site's maximum password age (0 = none) has passed for this user."""
+    days = current_app.config["PASSWORD_MAX_AGE_DAYS"]
+    if not days:
+        return False
+    changed = user.password_changed_at or user.created_at
+    return changed is None or changed + timedelta(days=days) < utcnow()
+
+
 class LoginResult:
     """Outcome of a login attempt: ``user`` when it worked, else ``reason``."""
 

@@ -11,6 +11,7 @@ from gongfa.auth import bp, services
 from gongfa.auth.forms import LoginForm, PasswordForm
 from gongfa.db import db
 from gongfa.extensions import limiter
+from gongfa.people import services as people_services
 from gongfa.web.rendering import BEIJING, render_page
 
 
@@ -35,11 +36,14 @@ def login():
             session.clear()  # no session fixation: nothing from before the login survives
             token = services.start_session(result.user, ip=request.remote_addr or "",
                                            user_agent=request.user_agent.string or "")
-            if result.user.locale is None and locale:
-                result.user.locale = locale
+            if locale:  # a language chosen on this browser just before logging in is the latest choice
+                people_services.set_locale(result.user, locale)
             db.session.commit()
             session["sid"] = token
             login_user(result.user)
+            if services.password_expired(result.user):
+                flash(_("您的密码已超过规定的使用期限，请先修改密码。"), "info")
+                return redirect(url_for("auth.password"), 303)
             return redirect(_safe_next(request.args.get("next")), 303)
         db.session.commit()  # keep the failure count and the audit entry
         if result.reason == "locked":
@@ -71,13 +75,8 @@ def password():
         if not services.check_password(current_user, form.current.data):
             form.current.errors.append(_("当前密码不正确。"))
         else:
-            problems = services.password_problems(form.new.data)
-            if "length" in problems:
-                form.new.errors.append(_("新密码至少要有 %(n)d 个字符。",
-                                         n=current_app.config["PASSWORD_MIN_LENGTH"]))
-            if "classes" in problems:
-                form.new.errors.append(_("新密码需要混合大写字母、小写字母、数字和符号中的 %(n)d 类。",
-                                         n=current_app.config["PASSWORD_REQUIRE_CLASSES"]))
+            problems = services.password_messages(form.new.data)
+            form.new.errors.extend(problems)
             if not problems:
                 services.set_password(current_user, password=form.new.data, actor_id=current_user.id)
                 services.end_all_sessions(current_user)

@@ -8,6 +8,7 @@ from gongfa.db import db
 from gongfa.home import bp, services
 from gongfa.i18n import LOCALES, _l
 from gongfa.org.services import REQUIREMENT_TITLES
+from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web.rendering import render_page
 
@@ -48,7 +49,7 @@ def language():
     if code in LOCALES:
         session["locale"] = code
         if current_user.is_authenticated:
-            current_user.locale = code
+            people_services.set_locale(current_user, code)
             db.session.commit()
     target = request.form.get("next") or url_for("home.index")
     if not target.startswith("/") or target.startswith("//"):

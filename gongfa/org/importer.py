@@ -7,7 +7,9 @@ the caller rolls back and the user sees each bad row's sheet, number and reason.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
+from zipfile import BadZipFile
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -54,19 +56,24 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+def _titles_in_every_language(enum_cls) -> dict[str, str]:
+    """Title → value, in Chinese and in the user's language (a file may be filled in either)."""
+    titles = {m.title: m.value for m in enum_cls}
+    with force_locale("zh_Hans"):
+        titles.update({m.title: m.value for m in enum_cls})
+    return titles
+
+
 def _level(word: str) -> str:
     if word in UnitLevel._value2member_map_:
         return word
-    for level in UnitLevel:
-        if word == level.title:
-            return level.value
-    return LEVEL_WORDS.get(word, word)
+    return _titles_in_every_language(UnitLevel).get(word) or LEVEL_WORDS.get(word, word)
 
 
 def _role(word: str) -> str:
     if word in Role._value2member_map_:
         return word
-    return next((r.value for r in Role if word in (r.title, str(r.title))), word)
+    return _titles_in_every_language(Role).get(word, word)
 
 
 def _form_errors(form) -> list[str]:
@@ -78,7 +85,7 @@ def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
     result = ImportResult()
     try:
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError):
+    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
         result.problems.append(("", 0, _("无法读取这个文件，请用本系统提供的 .xlsx 模板。")))
         return result
     sheets = book.worksheets

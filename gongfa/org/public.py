@@ -5,6 +5,7 @@ from io import BytesIO
 
 import segno
 from flask import Blueprint, abort, current_app, request, send_file, url_for
+from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -73,13 +74,7 @@ def notice(code: str):
     qr = segno.make(url, error="m")
     ctx["qr_svg"] = Markup(qr.svg_inline(scale=4, border=2, omitsize=False))  # noqa: S704 (segno output, no user text)
     ctx["url"] = url
-    if lang in LOCALES and lang != current_locale_code():
-        from flask import g
-        from flask_babel import force_locale
-
-        with force_locale(lang):
-            g.locale_code = lang
-            pdf = render_pdf("public/notice.html", info=locale_info(lang), **ctx)
-    else:
-        pdf = render_pdf("public/notice.html", info=locale_info(current_locale_code()), **ctx)
+    lang = lang if lang in LOCALES else current_locale_code()
+    with force_locale(lang):  # the notice may be printed in the village's language, not the viewer's
+        pdf = render_pdf("public/notice.html", info=locale_info(lang), **ctx)
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"notice-{unit.code}.pdf")

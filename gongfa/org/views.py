@@ -285,7 +285,7 @@ def staffing():
 def import_():
     """Import units and people from the .xlsx template: all rows or none."""
     form = ImportForm()
-    problems, summary = [], None
+    problems = []
     if form.validate_on_submit():
         result = importer.import_workbook(form.file.data.read(), scope=current_scope())
         if result.problems:
@@ -295,11 +295,10 @@ def import_():
                                       n=len(problems)))
         else:
             db.session.commit()
-            summary = result.counts
             flash(_("导入完成：单位 %(units)d 个，人员 %(people)d 人。", units=result.counts["units"],
                     people=result.counts["people"]), "success")
-    return render_page("org/import.html", form=form, problems=problems, summary=summary,
-                       status=422 if form.errors else 200)
+            return redirect(url_for("org.import_"), 303)
+    return render_page("org/import.html", form=form, problems=problems, status=422 if form.errors else 200)
 
 
 @bp.route("/import/template.xlsx")

@@ -58,10 +58,9 @@ def user_new():
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *MANAGERS)
-        problems = auth_services.password_problems(form.password.data)
-        if problems:
-            form.password.errors.append(_("密码至少要有 %(n)d 个字符。", n=_min_len()))
-        else:
+        problems = auth_services.password_messages(form.password.data)
+        form.password.errors.extend(problems)
+        if not problems:
             try:
                 user = services.create_user(
                     username=form.username.data, full_name=form.full_name.data,
@@ -78,11 +77,6 @@ def user_new():
                 flash(_("已添加 %(name)s。", name=user.full_name), "success")
                 return redirect(url_for("people.user_edit", user_id=user.id), 303)
     return render_page("people/user_form.html", form=form, user=None, status=422 if form.errors else 200)
-
-
-def _min_len() -> int:
-    from flask import current_app
-    return current_app.config["PASSWORD_MIN_LENGTH"]
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -159,9 +153,9 @@ def set_password(user_id: int):
     user = _load_user(user_id, *MANAGERS)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        if auth_services.password_problems(form.password.data):
-            form.password.errors.append(_("密码至少要有 %(n)d 个字符。", n=_min_len()))
-        else:
+        problems = auth_services.password_messages(form.password.data)
+        form.password.errors.extend(problems)
+        if not problems:
             auth_services.set_password(user, password=form.password.data, actor_id=current_user.id)
             user.failed_logins, user.locked_until = 0, None
             auth_services.end_all_sessions(user)

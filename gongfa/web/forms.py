@@ -5,6 +5,7 @@ Every validator carries its own translated message: WTForms ships none for ug or
 
 import re
 import unicodedata
+from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, ValidationError
@@ -148,6 +149,10 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(_l("日期格式不对，请按 2026-12-01 的格式填写。"))) from error
+        # A Hijri date like 1447-03-01 parses as ISO; no record of ours is that old or far ahead.
+        if self.data is not None and not (date(2000, 1, 1) <= self.data <= date(2099, 12, 31)):
+            self.data = None
+            raise ValueError(str(_l("请填写2000年到2099年之间的日期（公历）。")))
 
     def pre_validate(self, form):
         """An unreadable date gets one message, not also "please fill in"."""

@@ -68,20 +68,27 @@ def uncovered_chars(html: str) -> list[str]:
     return sorted(missing)
 
 
-def static_only_fetcher(url: str, *_args, **_kwargs) -> dict:
-    """Serve only files under static/ (fonts included); refuse file:/etc, http and the rest."""
-    from weasyprint.urls import default_url_fetcher
+def static_only_fetcher(url: str):
+    """Fetch ``url`` only if it is a data: URI or a file under static/ (fonts included)."""
+    return _fetcher()(url)
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
 
     static_root = Path(current_app.static_folder).resolve()
-    if url.startswith("data:"):
-        return default_url_fetcher(url)
-    parsed = urlparse(url)
-    if parsed.scheme != "file":
-        raise FetchRefusedError(url)
-    path = Path(unquote(parsed.path)).resolve()
-    if not path.is_relative_to(static_root):
-        raise FetchRefusedError(url)
-    return {"file_obj": path.open("rb"), "mime_type": None, "redirected_url": url}
+
+    class StaticOnlyFetcher(URLFetcher):
+        """WeasyPrint fetcher that refuses http(s), ftp and files outside static/."""
+
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                parsed = urlparse(url)
+                if parsed.scheme != "file" or not Path(unquote(parsed.path)).resolve().is_relative_to(static_root):
+                    raise FetchRefusedError(url)
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
 class _Collector(logging.Handler):
@@ -91,7 +98,7 @@ class _Collector(logging.Handler):
 
     def emit(self, record):
         message = record.getMessage()
-        if ".notdef" in message or "cannot be loaded" in message or "Failed to load" in message:
+        if ".notdef" in message or ("Font-face" in message and "cannot be loaded" in message):
             self.problems.append(message)
 
 
@@ -120,17 +127,18 @@ def html_to_pdf(html: str) -> bytes:
         listed = ", ".join(f"{ch!r} U+{ord(ch):04X}" for ch in missing[:10])
         raise PdfFontError(f"no bundled font covers: {listed}")
     static_root = Path(current_app.static_folder)
+    fetcher = _fetcher()
     font_config = FontConfiguration()
     stylesheets = [
         CSS(string=font_face_css(), font_config=font_config),
         CSS(filename=str(static_root / "css" / "pdf.css"), font_config=font_config,
-            url_fetcher=static_only_fetcher),
+            url_fetcher=fetcher),
     ]
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(collector)
     try:
-        pdf = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=static_only_fetcher).write_pdf(
+        pdf = HTML(string=html, base_url=static_root.as_uri() + "/", url_fetcher=fetcher).write_pdf(
             stylesheets=stylesheets, font_config=font_config)
     finally:
         logger.removeHandler(collector)

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, make_response, render_template
+from flask import Flask, current_app, make_response, render_template
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
@@ -23,8 +23,9 @@ def render_page(template: str, *, fragments: dict[str, str] | None = None, statu
 
 
 def current_locale_code() -> str:
-    """The request's normalised locale code (zh_Hans, ug or kk_Arab)."""
-    return getattr(g, "locale_code", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    """The request's normalised locale code (zh_Hans, ug or kk_Arab), as Flask-Babel uses it."""
+    locale = get_locale()
+    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def name_field() -> str:

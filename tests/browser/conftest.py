@@ -1,0 +1,71 @@
+"""A real server (gunicorn on the demo data) and Debian's Chromium driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.liveserver import live_server as bench_live_server
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("GONGFA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """gunicorn serving a migrated, demo-seeded database; yields the base URL."""
+    with bench_live_server(tmp_path_factory.mktemp("live")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (never a downloaded build)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page plus the console errors and page errors it produced."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+
+@pytest.fixture
+def make_page(browser):
+    """Factory for pages in fresh contexts: make_page(width=360, javascript=True)."""
+    contexts = []
+
+    def factory(width: int = 1280, height: int = 900, javascript: bool = True, locale: str = "zh-CN") -> Watched:
+        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
+                                      locale=locale)
+        contexts.append(context)
+        return Watched(context.new_page())
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+SHOTS = Path(os.environ.get("GONGFA_SCREENSHOTS", ROOT / "bench" / "out" / "screens"))
+
+
+def login(watched: Watched, url: str, username: str, password: str = "Bozhou.2026") -> None:
+    """Log in through the form like a person."""
+    page = watched.page
+    page.goto(url + "/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url(lambda u: "/auth/login" not in u)
+    page.wait_for_load_state()

@@ -1,0 +1,106 @@
+"""Importing units and people from the .xlsx template: all rows or none."""
+
+import re
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from gongfa.db import db
+from gongfa.org.models import Assignment, Unit
+from gongfa.people.models import User
+
+
+@pytest.fixture
+def admin(world, auth):
+    auth.login("county")
+    return world
+
+
+def _book(units, people) -> BytesIO:
+    book = Workbook()
+    book.active.append(["code"])
+    for row in units:
+        book.active.append(row)
+    sheet = book.create_sheet("人员")
+    sheet.append(["username"])
+    for row in people:
+        sheet.append(row)
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def _post(client, data: BytesIO):
+    return client.post("/org/import", data={"file": (data, "staff.xlsx")}, content_type="multipart/form-data")
+
+
+def test_template_downloads_with_both_sheets_and_instructions(admin, client):
+    response = client.get("/org/import/template.xlsx")
+    book = load_workbook(BytesIO(response.data))
+    assert book.sheetnames == ["单位", "人员", "说明"]
+    assert [c.value for c in book["人员"][1]][:2] == ["用户名", "姓名"]
+
+
+def test_template_example_rows_import_cleanly(admin, client):
+    response = client.get("/org/import/template.xlsx")
+    result = _post(client, BytesIO(response.data))
+    assert result.status_code == 303
+    assert db.session.scalar(db.select(Unit).where(Unit.code == "652701100299")).name_zh == "示例村"
+    assert db.session.scalar(db.select(User).where(User.username == "zhangsan")) is not None
+
+
+def test_good_file_imports_units_people_and_advisers(admin, client):
+    data = _book(
+        [["652701100300", "652701100", "村", "村", "新光村", "يېڭى نۇر كەنتى", "جاڭا نۇر قىستاعى"]],
+        [["xg-officer", "古丽巴哈尔·努尔", "گۈلباھار نۇر", "13800001111", "officer", "652701100300", "综治专干",
+          "2026-01-01", "", "", "Init.password.1"],
+         ["xg-lawyer", "王律师", "", "13800002222", "律师", "652701100300", "", "2026-01-01",
+          "新疆博众律师事务所", "16527000001", ""]])
+    response = _post(client, data)
+    assert response.status_code == 303
+    village = db.session.scalar(db.select(Unit).where(Unit.code == "652701100300"))
+    assert village.parent_id == admin.units["T1"].id
+    lawyer = db.session.scalar(db.select(User).where(User.username == "xg-lawyer"))
+    adviser = db.session.scalar(db.select(Assignment).where(Assignment.unit_id == village.id))
+    assert adviser.lawyer_id == lawyer.id
+    page = client.get("/org/staffing").text
+    assert "新光村" in page
+
+
+def test_bad_rows_are_listed_by_number_and_nothing_is_imported(admin, client):
+    data = _book(
+        [["652701100301", "652701100", "村", "村", "好村", "", ""],
+         ["65270110030", "652701100", "村", "村", "代码短", "", ""],
+         ["652722102301", "652722102", "村", "村", "别县的村", "", ""]],
+        [["ok-person", "张三", "", "13800003333", "mediator", "652701100301", "", "2026-01-01", "", "", ""],
+         ["bad-phone", "李四", "", "12345", "mediator", "652701100301", "", "2026-01-01", "", "", ""],
+         ["bad-role", "王五", "", "", "president", "652701100301", "", "2026-01-01", "", "", ""],
+         ["bad-date", "赵六", "", "", "mediator", "652701100301", "", "腊月廿三", "", "", ""]])
+    response = _post(client, data)
+    assert response.status_code == 422
+    text = response.text
+    assert "没有导入任何数据" in text
+    for row, message in [(3, "区划代码应为12位数字"), (4, "不存在或不在您的管理范围内"), (3, "请输入11位手机号"),
+                         (4, "请从列表中选择"), (5, "日期格式不对")]:
+        assert re.search(rf"<td>{row}</td><td>[^<]*{message}", text), (row, message)
+    assert db.session.scalar(db.select(Unit).where(Unit.code == "652701100301")) is None
+    assert db.session.scalar(db.select(User).where(User.username == "ok-person")) is None
+
+
+def test_a_file_that_is_not_xlsx_gets_a_message(admin, client):
+    response = _post(client, BytesIO(b"not a spreadsheet"))
+    assert response.status_code == 422
+    assert "无法读取这个文件" in response.text
+    response = client.post("/org/import", data={"file": (BytesIO(b"a,b"), "staff.csv")},
+                           content_type="multipart/form-data")
+    assert "只能导入 .xlsx 文件" in response.text
+
+
+def test_chinese_role_and_level_words_work_whatever_the_ui_language(admin, client):
+    client.post("/lang", data={"locale": "ug"})
+    data = _book([["652701100302", "652701100", "村（社区）", "村", "双语村", "", ""]],
+                 [["shuangyu", "马兰", "", "", "人民调解员", "652701100302", "", "2026-01-01", "", "", ""]])
+    assert _post(client, data).status_code == 303
+    assert db.session.scalar(db.select(User).where(User.username == "shuangyu")) is not None

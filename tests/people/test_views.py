@@ -1,0 +1,128 @@
+"""Staff accounts: names in every script, phone rules, roles at the right places."""
+
+import pytest
+
+from gongfa.db import db
+from gongfa.people.models import Membership, User
+
+
+@pytest.fixture
+def admin(world, auth):
+    auth.login("county")
+    return world
+
+
+def _new(admin, **over):
+    data = {"full_name": "王建国", "username": "wangjianguo", "password": "Long.enough.1", "phone": "13912345678",
+            "role": "mediator", "point_id": str(admin.units["V1"].points[0].id), "starts_on": "2026-01-01",
+            "law_firm_id": "", "is_active": "y"}
+    data.update(over)
+    return data
+
+
+LONG_NAME = "阿卜杜热合曼·买买提明·艾则孜·司马义·努尔买买提·吐尔逊·阿不都热依木·热合曼·阿卜杜克热木·玉素甫江"
+
+
+@pytest.mark.parametrize("name", [
+    "阿依古丽·买买提", "ئايگۈل مەمەت", "ەرلان حابدەك", "巴特尔·额尔德尼", "马小兰", LONG_NAME,
+    "𠀾明",  # CJK Extension B
+])
+def test_names_in_every_script_are_accepted_and_shown(admin, client, name):
+    assert len(LONG_NAME) >= 50
+    response = client.post("/people/new", data=_new(admin, full_name=name))
+    assert response.status_code == 303, response.text
+    user = db.session.scalar(db.select(User).where(User.username == "wangjianguo"))
+    assert user.full_name == name
+    assert name in client.get(f"/people/{user.id}").text
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("阿依古丽•买买提", "阿依古丽·买买提"),  # U+2022 bullet
+    ("阿依古丽・买买提", "阿依古丽·买买提"),  # U+30FB katakana middle dot
+    ("阿依古丽 · 买买提", "阿依古丽·买买提"),
+    ("张\u200b三", "张三"),  # zero-width space removed
+])
+def test_look_alike_dots_become_the_middle_dot(admin, client, typed, stored):
+    assert client.post("/people/new", data=_new(admin, full_name=typed)).status_code == 303
+    assert db.session.scalar(db.select(User.full_name).where(User.username == "wangjianguo")) == stored
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("王\u202e国", "文字方向控制字符"),
+    ("王国2", "姓名中不能有数字"),
+    ("·王国", "“·”只能用在姓名的两个部分之间"),
+    ("王<b>国", "姓名中只能有文字"),
+    ("王\x00国", "控制字符"),
+    ("王" * 101, "不超过100个字"),
+])
+def test_bad_names_get_a_message_next_to_the_field(admin, client, name, message):
+    response = client.post("/people/new", data=_new(admin, full_name=name))
+    assert response.status_code == 422
+    assert message in response.text
+    assert 'id="full_name-error"' in response.text
+
+
+@pytest.mark.parametrize("phone", ["12345678901", "1391234567", "139123456789", "abc"])
+def test_bad_phone_numbers(admin, client, phone):
+    response = client.post("/people/new", data=_new(admin, phone=phone))
+    assert response.status_code == 422
+    assert "请输入11位手机号" in response.text
+
+
+def test_full_width_and_plus86_phone_is_normalised(admin, client):
+    assert client.post("/people/new", data=_new(admin, phone="+86 １３９ １２３４ ５６７８")).status_code == 303
+    assert db.session.scalar(db.select(User.phone).where(User.username == "wangjianguo")) == "13912345678"
+
+
+def test_usernames_are_checked_and_unique(admin, client):
+    response = client.post("/people/new", data=_new(admin, username="officer"))
+    assert response.status_code == 422
+    assert "这个用户名已被使用" in response.text
+    response = client.post("/people/new", data=_new(admin, username="王"))
+    assert "用户名用3到40个小写字母" in response.text
+
+
+def test_role_must_fit_the_place(admin, client):
+    response = client.post("/people/new", data=_new(admin, role="station_head"))  # at a village studio
+    assert response.status_code == 422
+    assert "这个角色不能安排在这类服务点" in response.text
+    assert db.session.scalar(db.select(User).where(User.username == "wangjianguo")) is None  # nothing half-written
+
+
+def test_weak_password_is_refused(admin, client):
+    response = client.post("/people/new", data=_new(admin, password="short"))
+    assert response.status_code == 422
+    assert "密码至少要有 10 个字符" in response.text
+
+
+def test_deactivating_a_user_ends_their_sessions(admin, client, app):
+    other = app.test_client()
+    other.post("/auth/login", data={"username": "officer", "password": "Test.password.1"})
+    assert other.get("/").status_code == 200
+    officer = admin.users["officer"]
+    response = client.post(f"/people/{officer.id}", data={"full_name": officer.full_name, "phone": "13912345678",
+                                                          "law_firm_id": ""})
+    assert response.status_code == 303
+    assert other.get("/auth/password").status_code == 302
+
+
+def test_membership_end_keeps_history(admin, client):
+    officer = admin.users["officer"]
+    membership = db.session.scalar(db.select(Membership).where(Membership.user_id == officer.id))
+    assert client.post(f"/people/memberships/{membership.id}/end", data={"ends_on": "2026-01-31"}).status_code == 303
+    page = client.get(f"/people/{officer.id}").text
+    assert "综治专干" in page or "村综治专干" in page
+
+
+def test_user_list_masks_phone_numbers(admin, client):
+    page = client.get("/people/").text
+    assert "139****5678" in page
+    assert "13912345678" not in page
+
+
+def test_admin_resets_a_password_and_unlocks(admin, client, app):
+    officer = admin.users["officer"]
+    response = client.post(f"/people/{officer.id}/password", data={"password": "Brand.new.pass"})
+    assert response.status_code == 303
+    fresh = app.test_client()
+    assert fresh.post("/auth/login", data={"username": "officer", "password": "Brand.new.pass"}).status_code == 303

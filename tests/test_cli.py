@@ -1,0 +1,52 @@
+"""Command-line tools: demo data, demo logins, admin creation."""
+
+from datetime import date
+
+from gongfa.db import db
+from gongfa.org import services as org
+from gongfa.org.models import Unit, UnitLevel
+from gongfa.people.models import User
+
+
+def test_seed_demo_builds_bozhou_with_some_places_short(runner):
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    counties = db.session.scalars(db.select(Unit).where(Unit.level == UnitLevel.COUNTY)).all()
+    assert sorted(c.name_zh for c in counties) == ["博乐市", "温泉县", "精河县", "阿拉山口市"]
+    townships = db.session.scalars(db.select(Unit).where(Unit.level == UnitLevel.TOWNSHIP)).all()
+    assert len(townships) >= 29
+    assert all(len(t.children) >= 3 for t in townships if not t.is_xpcc)
+    xpcc = [t for t in townships if t.is_xpcc]
+    assert xpcc and all(not t.points for t in xpcc)  # flagged, and no station of ours
+    rows = org.staffing(Unit.id.isnot(None), date.today())
+    short = {r.point.unit.code: dict(r.missing) for r in rows if not r.ok}
+    assert short["652701101"] == {"mediator": 1}
+    assert short["652722102"] == {"station_head": 1}
+    assert short["652723201"] == {"firm": 1}
+    assert short["652722100001"] == {"adviser": 1}
+    assert len(short) == 6  # everything else meets 1+1+2+N / 1+1+1+N
+    again = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "nothing loaded" in again.output
+
+
+def test_demo_accounts_can_log_in(runner, app):
+    runner.invoke(args=["seed-demo"])
+    from gongfa.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    for username, *_ in DEMO_ACCOUNTS:
+        client = app.test_client()
+        assert client.post("/auth/login", data={"username": username, "password": DEMO_PASSWORD}).status_code == 303
+        assert client.get("/").status_code == 200
+
+
+def test_demo_logins_prints_url_and_accounts(runner):
+    result = runner.invoke(args=["demo-logins", "--url", "http://127.0.0.1:9000/"])
+    assert "http://127.0.0.1:9000/" in result.output
+    assert "officer" in result.output and "bureau_admin" in result.output
+
+
+def test_create_admin(runner, world):
+    result = runner.invoke(args=["create-admin", "--username", "Wenquan", "--full-name", "温泉管理员",
+                                 "--unit-code", "652701", "--password", "Strong.pass.1"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(db.select(User).where(User.username == "wenquan")) is not None

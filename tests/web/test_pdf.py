@@ -1,0 +1,46 @@
+"""Strict PDFs: only our fonts, every character covered, nothing fetched from outside static/."""
+
+import re
+import subprocess
+
+import pytest
+
+from gongfa.web.pdf import FetchRefusedError, PdfFontError, embedded_fonts, html_to_pdf, static_only_fetcher
+
+BIDI = re.compile(r"[\s\u202a-\u202e\u200e\u200f\u2066-\u2069]")
+
+
+def pdftotext(pdf: bytes) -> str:
+    """Text layer as poppler extracts it, without bidi marks and spaces."""
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return BIDI.sub("", out.decode())
+
+
+SAMPLE = ('<html lang="zh-Hans"><body><h1>村居律师月月见</h1><p lang="ug" dir="rtl">ئادۋوكات ھەر ئايدا بىر قېتىم كېلىدۇ</p>'
+          '<p lang="kk-Arab" dir="rtl">ادۆوكات ايىنا ءبىر رەت كەلەدى</p><p>阿依古丽·买买提 𠀾</p></body></html>')
+
+
+def test_three_scripts_print_and_extract_back(app):
+    with app.test_request_context():
+        pdf = html_to_pdf(SAMPLE)
+    assert pdf.startswith(b"%PDF-")
+    text = pdftotext(pdf)
+    for expected in ("村居律师月月见", "ئادۋوكاتھەرئايدابىرقېتىمكېلىدۇ", "ادۆوكاتايىناءبىررەتكەلەدى", "阿依古丽·买买提"):
+        assert expected in text
+    fonts = embedded_fonts(pdf)
+    assert fonts and all(re.match(r"^/?[A-Z]{6}\+App-(CJK|Arabic)(-Bold)?$", f) for f in fonts)
+
+
+def test_a_character_no_font_covers_fails_instead_of_printing_tofu(app):
+    with app.test_request_context(), pytest.raises(PdfFontError, match=r"U\+1F600"):
+        html_to_pdf("<p>满意 😀</p>")
+
+
+def test_external_and_local_files_are_refused(app):
+    with app.test_request_context():
+        for url in ("http://example.com/x.png", "file:///etc/passwd", "ftp://x/y"):
+            with pytest.raises(FetchRefusedError):
+                static_only_fetcher(url)
+        # The page still renders; the image is simply not fetched.
+        pdf = html_to_pdf('<p>图片<img src="file:///etc/passwd"><img src="http://example.com/a.png"></p>')
+    assert pdf.startswith(b"%PDF-")
