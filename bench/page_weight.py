@@ -18,9 +18,9 @@ from pathlib import Path
 import brotli
 
 from bench.liveserver import live_server
+from gongfa.demo.seed import DEMO_PASSWORD as PASSWORD
 
 BUDGET = 14 * 1024
-PASSWORD = "Bozhou.2026"
 PAGES = [(None, "/v/652701100001", "village public page"), (None, "/auth/login", "login"),
          (None, "/", "visitor directory")]
 ROLES = ["admin", "bole-admin", "inspector", "head", "officer", "lawyer", "mediator"]

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from bench.liveserver import live_server as bench_live_server
+from gongfa.demo.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("GONGFA_CHROMIUM", "/usr/bin/chromium")
@@ -60,7 +61,7 @@ def make_page(browser):
 SHOTS = Path(os.environ.get("GONGFA_SCREENSHOTS", ROOT / "bench" / "out" / "screens"))
 
 
-def login(watched: Watched, url: str, username: str, password: str = "Bozhou.2026") -> None:
+def login(watched: Watched, url: str, username: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the form like a person."""
     page = watched.page
     page.goto(url + "/auth/login")

@@ -16,8 +16,10 @@ def pdftotext(pdf: bytes) -> str:
     return BIDI.sub("", out.decode())
 
 
-SAMPLE = ('<html lang="zh-Hans"><body><h1>村居律师月月见</h1><p lang="ug" dir="rtl">ئادۋوكات ھەر ئايدا بىر قېتىم كېلىدۇ</p>'
-          '<p lang="kk-Arab" dir="rtl">ادۆوكات ايىنا ءبىر رەت كەلەدى</p><p>阿依古丽·买买提 𠀾</p></body></html>')
+SAMPLE = ('<html lang="zh-Hans"><body><h1>村居律师月月见</h1>'
+          '<p lang="ug" dir="rtl">ئادۋوكات ھەر ئايدا بىر قېتىم كېلىدۇ</p>'
+          '<p lang="kk-Arab" dir="rtl">ادۆوكات ايىنا ءبىر رەت كەلەدى</p>'
+          '<p>阿依古丽·买买提 𠀾</p></body></html>')
 
 
 def test_three_scripts_print_and_extract_back(app):
@@ -25,7 +27,8 @@ def test_three_scripts_print_and_extract_back(app):
         pdf = html_to_pdf(SAMPLE)
     assert pdf.startswith(b"%PDF-")
     text = pdftotext(pdf)
-    for expected in ("村居律师月月见", "ئادۋوكاتھەرئايدابىرقېتىمكېلىدۇ", "ادۆوكاتايىناءبىررەتكەلەدى", "阿依古丽·买买提"):
+    for expected in ("村居律师月月见", "ئادۋوكاتھەرئايدابىرقېتىمكېلىدۇ", "ادۆوكاتايىناءبىررەتكەلەدى",
+                     "阿依古丽·买买提"):
         assert expected in text
     fonts = embedded_fonts(pdf)
     assert fonts and all(re.match(r"^/?[A-Z]{6}\+App-(CJK|Arabic)(-Bold)?$", f) for f in fonts)
