@@ -40,6 +40,7 @@ DEFAULTS: dict = {
     "SEND_FILE_MAX_AGE_DEFAULT": 0,  # fingerprinted static URLs get a year (web/assets.py)
     "COMPRESS_MIMETYPES": ["text/html", "text/css", "application/javascript", "text/javascript",
                            "image/svg+xml", "text/calendar", "application/json"],
+    # Browsers offer br only over HTTPS; plain-HTTP station LANs get gzip.
     "COMPRESS_ALGORITHM": ["br", "gzip"],
     "COMPRESS_MIN_SIZE": 300,
     "COMPRESS_BR_LEVEL": 5,

@@ -36,9 +36,12 @@ def home_panels(user: User, scope: Scope) -> HomePanels:
         if scope.has(Role.BUREAU_ADMIN, Role.INSPECTOR):
             panels.counts["firms"] = db.session.scalar(
                 select(func.count()).select_from(LawFirm).where(LawFirm.is_active.is_(True)))
-        rows = org_services.staffing(flt, today, only_short=True)
-        panels.counts["short"] = len(rows)
-        panels.short_points = rows[:10]
+        rows = org_services.staffing(flt, today)
+        short = [r for r in rows if not r.ok]
+        panels.counts["short"] = len(short)
+        panels.short_points = short[:10]
+        if not scope.has(Role.BUREAU_ADMIN, Role.INSPECTOR):  # a station head: their own station(s)
+            panels.stations = [r.point for r in rows if r.point.kind == PointKind.STATION]
     village_filter = scope.unit_filter(Role.OFFICER, Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD)
     if scope.has(Role.OFFICER, Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD):
         villages = list(db.session.scalars(
@@ -50,6 +53,7 @@ def home_panels(user: User, scope: Scope) -> HomePanels:
                    Assignment.kind == AssignmentKind.ADVISER_VILLAGE, Assignment.starts_on <= today,
                    (Assignment.ends_on.is_(None)) | (Assignment.ends_on >= today)))}
         panels.villages = [(v, advisers.get(v.id)) for v in villages]
+    if scope.has(Role.OFFICER, Role.LAWYER, Role.MEDIATOR) and not scope.has(*READERS):
         panels.stations = list(db.session.scalars(
             select(ServicePoint).join(ServicePoint.unit).options(joinedload(ServicePoint.unit))
             .where(village_filter, ServicePoint.kind == PointKind.STATION).order_by(Unit.code)))

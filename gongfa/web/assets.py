@@ -34,6 +34,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _cache_static(response):
+        if request.endpoint == "static" and response.status_code == 200 and response.direct_passthrough:
+            # Our static files are small (CSS 5 KB, htmx 50 KB): read them into memory so that
+            # Flask-Compress gzips them like pages (it cannot gzip a file stream) and the file is closed.
+            response.direct_passthrough = False
+            response.make_sequence()
         if request.endpoint == "static" and response.status_code in (200, 304):
             if request.args.get("v"):
                 response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"

@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
-from markupsafe import Markup
 
 from gongfa.web.fonts import FONT_DIR, FONTS, font_paths
 
@@ -153,8 +152,3 @@ def html_to_pdf(html: str) -> bytes:
 def render_pdf(template: str, **ctx) -> bytes:
     """Render a Jinja template (translations and filters work) and make a strict PDF of it."""
     return html_to_pdf(render_template(template, **ctx))
-
-
-def isolate(value) -> Markup:
-    """Wrap codes and numbers in LRI…PDI: WeasyPrint has no unicode-bidi (DESIGN §7)."""
-    return Markup("\u2066%s\u2069") % value

@@ -1,0 +1,43 @@
+"""Static files: fingerprinted, cached for a year, compressed; htmx served by the app itself."""
+
+import re
+
+
+def test_static_urls_are_fingerprinted_and_cached_for_a_year(world, client, app):
+    page = client.get("/auth/login").text
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', page).group(1)
+    htmx = re.search(r'src="(/static/vendor/htmx-2\.0\.\d+\.min\.js\?v=[0-9a-f]{10})"', page).group(1)
+    for url in (css, htmx):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        response.close()
+        again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+        again.close()
+
+
+def test_htmx_is_the_pinned_2_0_build(app):
+    from pathlib import Path
+
+    path = Path(app.static_folder) / "vendor" / f"htmx-{app.config['HTMX_VERSION']}.min.js"
+    assert app.config["HTMX_VERSION"].startswith("2.0.")
+    assert b"htmx" in path.read_bytes()[:2000]
+
+
+def test_pages_and_css_are_compressed(world, client):
+    page = client.get("/auth/login", headers={"Accept-Encoding": "gzip, deflate"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    css = client.get("/static/css/app.css?v=x", headers={"Accept-Encoding": "gzip, deflate"})
+    assert css.headers["Content-Encoding"] == "gzip"
+    css.close()
+    br = client.get("/auth/login", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert br.headers["Content-Encoding"] == "br"
+
+
+def test_no_external_resources_in_templates_or_css():
+    from pathlib import Path
+
+    for path in [*Path("templates").rglob("*.html"), *Path("static/css").rglob("*.css")]:
+        text = path.read_text()
+        assert not re.search(r"""(?:src|href)=["']https?://|url\(["']?https?://""", text), path
