@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 
@@ -63,6 +64,16 @@ def record(action: str, obj=None, *, before: dict | None = None, after: dict | N
     db.session.add(event_)
     db.session.flush()
     return event_
+
+
+@contextmanager
+def tracking(obj, action: str):
+    """Record one audit event with the fields an edit inside the ``with`` block changed."""
+    before = snapshot(obj)
+    yield obj
+    db.session.flush()
+    b, a = changes(before, snapshot(obj))
+    record(action, obj, before=b, after=a)
 
 
 @event.listens_for(Session, "before_flush")

@@ -64,7 +64,13 @@ def _check_parent(level: UnitLevel, parent: Unit | None) -> None:
 def update_unit(unit: Unit, *, parent: Unit | None, name_zh: str, name_ug: str, name_kk: str, kind: str,
                 is_xpcc: bool, is_active: bool) -> Unit:
     """Edit a unit's names and flags; moving it to another parent moves its whole subtree."""
-    before = audit.snapshot(unit)
+    with audit.tracking(unit, "unit.update"):
+        _edit_unit(unit, parent=parent, name_zh=name_zh, name_ug=name_ug, name_kk=name_kk, kind=kind,
+                   is_xpcc=is_xpcc, is_active=is_active)
+    return unit
+
+
+def _edit_unit(unit: Unit, *, parent, name_zh, name_ug, name_kk, kind, is_xpcc, is_active) -> None:
     if parent is not None and parent.id != unit.parent_id:
         _check_parent(unit.level, parent)
         if parent.path.startswith(unit.path):
@@ -78,10 +84,6 @@ def update_unit(unit: Unit, *, parent: Unit | None, name_zh: str, name_ug: str, 
         unit.path = new
     unit.name_zh, unit.name_ug, unit.name_kk = name_zh, name_ug or None, name_kk or None
     unit.kind, unit.is_xpcc, unit.is_active = kind, is_xpcc, is_active
-    db.session.flush()
-    b, a = audit.changes(before, audit.snapshot(unit))
-    audit.record("unit.update", unit, before=b, after=a)
-    return unit
 
 
 def search_units(scope_filter, *, q: str = "", level: str = "", parent_id: int | None = None,
@@ -117,11 +119,8 @@ def unit_by_code(code: str) -> Unit | None:
 
 def update_point(point: ServicePoint, *, phone: str, address: str, hours: str, is_active: bool) -> ServicePoint:
     """Edit a station's or studio's public contact details."""
-    before = audit.snapshot(point)
-    point.phone, point.address, point.hours, point.is_active = phone, address, hours, is_active
-    db.session.flush()
-    b, a = audit.changes(before, audit.snapshot(point))
-    audit.record("point.update", point, before=b, after=a)
+    with audit.tracking(point, "point.update"):
+        point.phone, point.address, point.hours, point.is_active = phone, address, hours, is_active
     return point
 
 
@@ -169,13 +168,10 @@ def update_firm(firm: LawFirm, *, name_zh: str, name_ug: str, name_kk: str, coun
     clash = db.session.scalar(select(LawFirm.id).where(LawFirm.name_zh == name_zh, LawFirm.id != firm.id))
     if clash:
         raise ServiceError(_l("已有同名的律师事务所。"), "name_zh")
-    before = audit.snapshot(firm)
-    firm.name_zh, firm.name_ug, firm.name_kk = name_zh, name_ug or None, name_kk or None
-    firm.county, firm.licence_no, firm.phone, firm.address, firm.is_active = (
-        county, licence_no, phone, address, is_active)
-    db.session.flush()
-    b, a = audit.changes(before, audit.snapshot(firm))
-    audit.record("firm.update", firm, before=b, after=a)
+    with audit.tracking(firm, "firm.update"):
+        firm.name_zh, firm.name_ug, firm.name_kk = name_zh, name_ug or None, name_kk or None
+        firm.county, firm.licence_no, firm.phone, firm.address, firm.is_active = (
+            county, licence_no, phone, address, is_active)
     return firm
 
 
@@ -225,16 +221,18 @@ def create_assignment(*, kind: AssignmentKind, unit: Unit, starts_on: date, ends
     return assignment
 
 
-def end_assignment(assignment: Assignment, *, ends_on: date) -> Assignment:
-    """Close an assignment on a date (history is kept, never deleted)."""
-    if ends_on < assignment.starts_on:
+def end_period(record, *, ends_on: date, action: str):
+    """Close an assignment or membership on a date; the record stays, so history is never lost."""
+    if ends_on < record.starts_on:
         raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
-    before = audit.snapshot(assignment)
-    assignment.ends_on = ends_on
-    db.session.flush()
-    b, a = audit.changes(before, audit.snapshot(assignment))
-    audit.record("assignment.end", assignment, before=b, after=a)
-    return assignment
+    with audit.tracking(record, action):
+        record.ends_on = ends_on
+    return record
+
+
+def end_assignment(assignment: Assignment, *, ends_on: date) -> Assignment:
+    """Close an assignment on a date (a change of adviser is filed ahead)."""
+    return end_period(assignment, ends_on=ends_on, action="assignment.end")
 
 
 def list_assignments(scope_filter, *, current_on: date | None, page: int = 1, per_page: int = 50):

@@ -9,7 +9,8 @@ from gongfa.audit import services as audit
 from gongfa.auth import services as auth_services
 from gongfa.db import db
 from gongfa.i18n import _l
-from gongfa.org.models import LawFirm, PointKind, ServicePoint, Unit
+from gongfa.org import services as org_services
+from gongfa.org.models import LawFirm, PointKind, ServicePoint
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
 
@@ -42,14 +43,11 @@ def create_user(*, username: str, full_name: str, full_name_native: str = "", ph
 def update_user(user: User, *, full_name: str, full_name_native: str, phone: str, law_firm: LawFirm | None,
                 licence_no: str, is_active: bool) -> User:
     """Edit an account; deactivating it ends all its sessions at once."""
-    before = audit.snapshot(user)
-    user.full_name, user.full_name_native, user.phone = full_name, full_name_native, phone
-    user.law_firm, user.licence_no, user.is_active = law_firm, licence_no, is_active
+    with audit.tracking(user, "user.update"):
+        user.full_name, user.full_name_native, user.phone = full_name, full_name_native, phone
+        user.law_firm, user.licence_no, user.is_active = law_firm, licence_no, is_active
     if not is_active:
         auth_services.end_all_sessions(user)
-    db.session.flush()
-    b, a = audit.changes(before, audit.snapshot(user))
-    audit.record("user.update", user, before=b, after=a)
     return user
 
 
@@ -85,14 +83,7 @@ def add_membership(*, user: User, point: ServicePoint, role: Role, starts_on: da
 
 def end_membership(membership: Membership, *, ends_on: date) -> Membership:
     """Close a membership; the history of who served stays."""
-    if ends_on < membership.starts_on:
-        raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
-    before = audit.snapshot(membership)
-    membership.ends_on = ends_on
-    db.session.flush()
-    b, a = audit.changes(before, audit.snapshot(membership))
-    audit.record("membership.end", membership, before=b, after=a)
-    return membership
+    return org_services.end_period(membership, ends_on=ends_on, action="membership.end")
 
 
 def search_users(scope_filter, *, q: str = "", role: str = "", page: int = 1, per_page: int = 50):
@@ -126,12 +117,7 @@ def user_in_scope(user: User, scope_filter) -> bool:
     return bool(db.session.scalar(member.limit(1)) or db.session.scalar(adviser.limit(1)))
 
 
-def lawyers(scope_filter=None) -> list[User]:
+def lawyers() -> list[User]:
     """Active accounts with a law firm (for adviser choices)."""
     stmt = select(User).where(User.law_firm_id.is_not(None), User.is_active.is_(True)).order_by(User.full_name)
     return list(db.session.scalars(stmt))
-
-
-def unit_of(point: ServicePoint) -> Unit:
-    """The unit a point sits on."""
-    return point.unit
