@@ -4,7 +4,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from gongfa.config import DEFAULTS, DEV_SECRET_KEY
 
@@ -50,11 +50,13 @@ def _select_locale() -> str:
     from gongfa.i18n import DEFAULT_LOCALE, LOCALES, best_locale
 
     code = None
+    if not has_request_context():  # CLI commands and services called from tests
+        return DEFAULT_LOCALE
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         code = current_user.locale
     if code is None and session.get("locale") in LOCALES:
         code = session["locale"]
-    if code is None and request:
+    if code is None:
         code = best_locale(request.accept_languages)
     return code or DEFAULT_LOCALE
 
@@ -82,12 +84,13 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     # Each views module attaches its routes to its package's blueprint when imported.
     from gongfa.auth import views as auth_views
+    from gongfa.duty import views as duty_views
     from gongfa.home import views as home_views
     from gongfa.org import public
     from gongfa.org import views as org_views
     from gongfa.people import views as people_views
 
-    for module in (home_views, auth_views, org_views, people_views, public):
+    for module in (home_views, auth_views, org_views, people_views, duty_views, public):
         app.register_blueprint(module.bp)
 
 

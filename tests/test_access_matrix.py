@@ -3,6 +3,8 @@
 A new route fails ``test_every_route_is_in_the_matrix`` until it is added here.
 """
 
+from datetime import date, timedelta
+
 import pytest
 
 from gongfa.org import services as org
@@ -16,6 +18,22 @@ VIEWERS = ADMINS | {"inspector"}
 READERS = VIEWERS | {"head"}
 
 
+def _sessions(w):
+    from gongfa.db import db
+    from gongfa.duty import services as duty
+    from gongfa.duty.models import RuleKind
+
+    today = duty.today_in_beijing()
+    made = {}
+    for key, kind in (("T1", RuleKind.WEEKLY), ("V1", RuleKind.MONTHLY), ("V3", RuleKind.MONTHLY)):
+        rule = duty.create_rule(point=org.point_of(w.units[key]), kind=kind, valid_from=date(2025, 1, 1))
+        made[key] = duty.generate_sessions(rule, first=today, last=today.replace(day=28) if kind == RuleKind.MONTHLY
+                                           else today + timedelta(days=7))[0]
+    duty.renew_feed_token(w.users["lawyer"])
+    db.session.commit()
+    return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token}
+
+
 def _ids(w):
     adviser = next(a for a in org.list_assignments(org.Unit.id == w.units["V1"].id, current_on=None).items)
     membership = org.db.session.scalar(
@@ -24,7 +42,7 @@ def _ids(w):
         "V1": w.units["V1"].id, "V3": w.units["V3"].id, "V4": w.units["V4"].id, "T1": w.units["T1"].id,
         "P1": org.point_of(w.units["V1"]).id, "P4": org.point_of(w.units["V4"]).id,
         "firm": w.firm.id, "adv": adviser.id, "officer": w.users["officer"].id, "head2": w.users["head2"].id,
-        "m_off": membership.id,
+        "m_off": membership.id, **_sessions(w), "year": date.today().year, "month": date.today().month,
     }
 
 
@@ -66,10 +84,28 @@ MATRIX = [
     ("people.membership_new", "GET", "/people/{officer}/memberships/new", ADMINS),
     ("people.membership_end", "GET", "/people/memberships/{m_off}/end", ADMINS),
     ("people.set_password", "GET", "/people/{officer}/password", ADMINS),
+    ("duty.my", "GET", "/duty/my", {"lawyer"}),
+    ("duty.session_show", "GET", "/duty/sessions/{S_V1}", STAFF),
+    ("duty.session_show", "GET", "/duty/sessions/{S_V3}", VIEWERS),  # another township's village
+    ("duty.session_action", "POST", "/duty/sessions/{S_T1}/accept", {"lawyer"}),  # only the assigned lawyer
+    ("duty.session_action", "POST", "/duty/sessions/{S_V3}/accept", set()),
+    ("duty.session_decline", "GET", "/duty/sessions/{S_T1}/decline", {"lawyer"}),
+    ("duty.session_propose", "POST", "/duty/sessions/{S_V1}/propose", {"lawyer", "officer"}),
+    ("duty.session_substitute", "GET", "/duty/sessions/{S_T1}/substitute", {"head", "county", "admin"}),
+    ("duty.village", "GET", "/duty/villages/{V1}", STAFF),
+    ("duty.village", "GET", "/duty/villages/{V3}", VIEWERS),
+    ("duty.station_month", "GET", "/duty/stations/{T1}/{year}/{month}", READERS),
+    ("duty.compliance", "GET", "/duty/compliance", READERS),
+    ("duty.generate", "POST", "/duty/generate", {"head", "county", "admin"}),
+    ("duty.holidays", "GET", "/duty/holidays", READERS),
+    ("duty.holidays", "POST", "/duty/holidays", ADMINS),
+    ("duty.feed_manage", "GET", "/duty/feed", {"lawyer"}),
+    ("duty.feed", "GET", "/duty/feed/{token}.ics", ALL),
     ("public.village", "GET", "/v/652701100001", ALL),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
-SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL)]
+SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),
+        ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF)]
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -105,6 +141,17 @@ def test_notice_pdf_is_public(world, client):
     response = client.get(SLOW[0][2])
     assert response.status_code == 200
     assert response.data.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("role", ["officer", "county", "inspector"])
+def test_roster_pdf_for_staff_in_scope(world, client, auth, role):
+    ids = _ids(world)
+    auth.login(role)
+    response = client.get(SLOW[1][2].format(**ids))
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    auth.logout()
+    auth.login("head2")  # another county's station head
+    assert client.get(SLOW[1][2].format(**ids)).status_code == 403
 
 
 def test_officer_of_village_a_cannot_edit_village_b_by_id(world, client, auth):

@@ -3,7 +3,7 @@
 import hashlib
 import json
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import Enum
 
 from flask import has_request_context, request
@@ -21,7 +21,7 @@ SECRET_FIELDS = {"password_hash"}
 def _plain(value):
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     return value
 

@@ -42,6 +42,10 @@ class Scope:
         """Whether ``unit`` is inside (or is) a unit reached through ``roles``."""
         return unit is not None and any(unit.path.startswith(p) for p in self.paths(*roles))
 
+    def within(self, unit: Unit | None, *roles: Role) -> bool:
+        """Whether ``unit`` contains a unit in scope (a village officer and their township's station)."""
+        return unit is not None and any(p.startswith(unit.path) for p in self.paths(*roles))
+
     def unit_filter(self, *roles: Role):
         """A SQL condition on Unit.path limiting a query to the scope."""
         paths = self.paths(*roles)

@@ -5,7 +5,7 @@ so the staffing check has something to show.
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
@@ -57,6 +57,25 @@ class _Names:
 
 def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
+
+
+def _seed_duty(townships, villages) -> int:
+    """Weekly Wednesday rules at stations, monthly rules at studios, this year's holidays, and sessions
+    from the start of last month, so calendars, the public page and compliance have something to show."""
+    from gongfa.duty import services as duty
+    from gongfa.duty.models import RuleKind
+
+    today = duty.today_in_beijing()
+    duty.sync_national_holidays([2025, 2026, today.year, today.year + 1])
+    duty.seed_xinjiang_2025()
+    for town in townships:
+        duty.create_rule(point=org.point_of(town), kind=RuleKind.WEEKLY, valid_from=SINCE)
+    for i, village in enumerate(villages):
+        point = org.point_of(village)
+        if point is not None:
+            duty.create_rule(point=point, kind=RuleKind.MONTHLY, valid_from=SINCE, day_of_month=5 + (i * 3) % 20)
+    start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return duty.generate_all(first=start, weeks=12, months=4)
 
 
 def is_empty() -> bool:
@@ -186,5 +205,6 @@ def seed() -> dict[str, int]:
             point.address = point.unit.name_zh + ("居委会" if point.unit.kind == "社区" else "村委会")
             point.hours = "周一至周五 10:00–14:00"
     db.session.flush()
-    return {"units": 1 + len(counties) + len(townships) + len(villages) + 1, "firms": len(data.LAW_FIRMS),
-            "users": counters["users"]}
+    sessions = _seed_duty(list(townships.values()), list(villages.values()))
+    return {"sessions": sessions, "units": 1 + len(counties) + len(townships) + len(villages) + 1,
+            "firms": len(data.LAW_FIRMS), "users": counters["users"]}

@@ -22,12 +22,15 @@ class HomePanels:
     short_points: list = field(default_factory=list)  # staffing rows that fall short
     villages: list[tuple[Unit, Assignment | None]] = field(default_factory=list)  # village + adviser
     stations: list[ServicePoint] = field(default_factory=list)
+    my_sessions: bool | None = None  # set for lawyers: the "my visits" button
 
 
 def home_panels(user: User, scope: Scope) -> HomePanels:
     """Collect the home page for the roles a user holds today."""
     today = date.today()
     panels = HomePanels(roles=sorted(scope.roles, key=list(Role).index))
+    if scope.has(Role.LAWYER):
+        panels.my_sessions = True
     if scope.has(*READERS):
         flt = scope.unit_filter(*READERS)
         panels.counts = dict(db.session.execute(

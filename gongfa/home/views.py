@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from gongfa.auth.scope import current_scope
 from gongfa.db import db
+from gongfa.duty.services import today_in_beijing
 from gongfa.home import bp, services
 from gongfa.i18n import LOCALES, _l
 from gongfa.org.services import REQUIREMENT_TITLES
@@ -15,6 +16,9 @@ from gongfa.web.rendering import render_page
 # (endpoint, label, roles that see it): the menu; each view still checks access itself.
 MENU = [
     ("home.index", _l("首页"), None),
+    ("duty.my", _l("我的值班"), (Role.LAWYER,)),
+    ("duty.compliance", _l("履职情况"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
+    ("duty.holidays", _l("节假日"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
     ("org.units", _l("行政区划"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
     ("org.staffing", _l("人员配备"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
     ("org.firms", _l("律师事务所"), (Role.BUREAU_ADMIN, Role.INSPECTOR)),
@@ -39,7 +43,7 @@ def index():
     if not current_user.is_authenticated:
         return render_page("home/directory.html", counties=services.directory())
     return render_page("home/index.html", panels=services.home_panels(current_user, current_scope()),
-                       titles=REQUIREMENT_TITLES)
+                       titles=REQUIREMENT_TITLES, today=today_in_beijing())
 
 
 @bp.route("/lang", methods=["POST"])

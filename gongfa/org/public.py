@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from gongfa.db import db
+from gongfa.duty import services as duty_services
 from gongfa.i18n import LOCALES, _l, locale_info
 from gongfa.org import services
 from gongfa.org.models import Unit, UnitLevel
@@ -45,6 +46,8 @@ def village_context(unit: Unit) -> dict:
         "duty_lawyers": services.duty_lawyers(station_unit, today) if station_unit else [],
         "station_ok": duty_rows[0].ok if duty_rows else False,
         "services": SERVICES,
+        "next_visit": duty_services.next_visit(unit, duty_services.today_in_beijing()),
+        "week_duty": duty_services.week_duty(township, duty_services.today_in_beijing()) if township else None,
         "hotline": current_app.config["HOTLINE"],
         "complaint_phone": current_app.config["COMPLAINT_PHONE"],
     }

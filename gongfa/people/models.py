@@ -50,6 +50,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     law_firm_id: Mapped[int | None] = mapped_column(ForeignKey("law_firms.id"))
     licence_no: Mapped[str] = mapped_column(String(30), default="")  # 律师执业证号
     is_active: Mapped[bool] = mapped_column(default=True)
+    ics_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # private calendar feed
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,0 +1,85 @@
+"""Duty exports: the ICS feed (icalendar), the compliance workbook (openpyxl), the roster PDF."""
+
+from datetime import datetime
+from io import BytesIO
+
+from flask import make_response
+from flask_babel import force_locale
+from icalendar import Calendar, Event
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from gongfa.duty import services
+from gongfa.duty.models import DutySession, SessionStatus
+from gongfa.i18n import LOCALES, _l, locale_info
+from gongfa.org.models import Unit
+from gongfa.web.pdf import render_pdf
+from gongfa.web.rendering import current_locale_code, local_name
+
+
+def session_uid(session: DutySession) -> str:
+    """A stable UID, so calendar apps update an event instead of adding another."""
+    return f"duty-{session.id}@gongfa"
+
+
+def ics_response(sessions: list[DutySession]):
+    """An RFC 5545 calendar of sessions in Asia/Shanghai time; cancelled ones are marked cancelled."""
+    cal = Calendar()
+    cal.add("prodid", "-//gongfa//duty//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", str(_l("公法值班")))
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    for s in sessions:
+        event = Event()
+        event.add("uid", session_uid(s))
+        event.add("dtstart", datetime.combine(s.on, s.starts_at, tzinfo=services.BEIJING))
+        event.add("dtend", datetime.combine(s.on, s.ends_at, tzinfo=services.BEIJING))
+        event.add("summary", f"{s.kind.title} · {local_name(s.point)}")
+        event.add("location", s.point.address or local_name(s.point))
+        event.add("status", "CANCELLED" if s.status == SessionStatus.CANCELLED else
+                  "CONFIRMED" if s.status not in (SessionStatus.PLANNED, SessionStatus.PROPOSED) else "TENTATIVE")
+        event.add("sequence", s.version)
+        cal.add_component(event)
+    response = make_response(cal.to_ical())
+    response.mimetype = "text/calendar"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+def compliance_workbook(villages, lawyers, month) -> bytes:
+    """The month's compliance as .xlsx: one sheet per village, one per lawyer."""
+    book = Workbook()
+    ws = book.active
+    ws.title = str(_l("村居月月见"))
+    ws.append([str(h) for h in (_l("区划代码"), _l("村（社区）"), _l("乡镇（街道）"), _l("律师"), _l("日期"),
+                                _l("状态"), _l("提示"))])
+    for row in villages:
+        s = row.session
+        ws.append([row.village.code, local_name(row.village), local_name(row.village.parent),
+                   s.lawyer.full_name if s and s.lawyer else "", s.on.isoformat() if s else "",
+                   str(s.status.title) if s else "", str(services.FLAG_TITLES.get(row.flag, ""))])
+    ws2 = book.create_sheet(str(_l("律师工作时长")))
+    ws2.append([str(h) for h in (_l("律师"), _l("本月小时数"), _l("要求小时数"), _l("不足2小时的周"),
+                                 _l("本季度讲座"), _l("是否达标"))])
+    for row in lawyers:
+        ws2.append([row.lawyer.full_name, row.hours, row.required,
+                    ", ".join(d.isoformat() for d in row.weekly_short), row.lectures,
+                    str(_l("达标") if row.ok else _l("未达标"))])
+    for sheet in (ws, ws2):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def roster_pdf(township: Unit, first, last, lang: str | None) -> bytes:
+    """The station's month roster for the notice board (值班表)."""
+    lang = lang if lang in LOCALES else current_locale_code()
+    sessions = services.sessions_at(Unit.path.startswith(township.path), first=first, last=last)
+    with force_locale(lang):
+        return render_pdf("duty/pdf/roster.html", info=locale_info(lang), township=township, first=first,
+                          sessions=[s for s in sessions if s.status != SessionStatus.CANCELLED],
+                          cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],
+                          hotline="12348")

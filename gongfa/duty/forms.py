@@ -1,0 +1,56 @@
+"""Forms for duty actions, holidays and substitutions."""
+
+from wtforms import HiddenField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+
+from gongfa.i18n import _l
+from gongfa.org.forms import coerce_id
+from gongfa.web.forms import BaseForm, ChoiceField, LocalDateField, clean_text, no_bidi_controls, no_control_chars
+
+TEXT_CHECKS = [no_bidi_controls, no_control_chars]
+
+
+class ActionForm(BaseForm):
+    """A one-tap action on a session; carries the version the person saw."""
+
+    version = HiddenField()
+
+
+class DeclineForm(ActionForm):
+    """The lawyer cannot come."""
+
+    reason = StringField(_l("原因"), filters=[clean_text],
+                         validators=[DataRequired(message=_l("请写明不能值班的原因。")),
+                                     Length(max=200, message=_l("不超过%(n)d个字。", n=200)), *TEXT_CHECKS])
+    submit = SubmitField(_l("请求替班"))
+
+
+class ProposeForm(ActionForm):
+    """Propose the village-visit date (choices: allowed working days)."""
+
+    on = ChoiceField(_l("来村日期"), validate_choice=True)
+    submit = SubmitField(_l("提议这一天"))
+
+
+class SubstituteForm(ActionForm):
+    """The station head puts another lawyer on a session."""
+
+    lawyer_id = ChoiceField(_l("替班律师"), coerce=coerce_id, validate_choice=True)
+    reason = StringField(_l("原因"), filters=[clean_text],
+                         validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)), *TEXT_CHECKS])
+    submit = SubmitField(_l("安排替班"))
+
+
+class HolidayForm(BaseForm):
+    """Days off from a regional notice (肉孜节, 古尔邦节) or a local closure."""
+
+    first = LocalDateField(_l("第一天"), validators=[DataRequired(message=_l("请填写第一天，格式如 2026-03-20。"))])
+    last = LocalDateField(_l("最后一天"), validators=[DataRequired(message=_l("请填写最后一天，格式如 2026-03-22。"))])
+    name = StringField(_l("名称"), filters=[clean_text],
+                       validators=[DataRequired(message=_l("请填写名称，如：肉孜节。")),
+                                   Length(max=60, message=_l("不超过%(n)d个字。", n=60)), *TEXT_CHECKS])
+    scope = ChoiceField(_l("范围"), validate_choice=True)
+    unit_id = ChoiceField(_l("单位（本地停休时选择）"), coerce=coerce_id, validate_choice=True)
+    source = StringField(_l("依据（文件名称或文号）"), filters=[clean_text],
+                         validators=[Optional(), Length(max=30, message=_l("不超过%(n)d个字。", n=30)), *TEXT_CHECKS])
+    submit = SubmitField(_l("登记"))

@@ -1,0 +1,366 @@
+"""Duty pages: the lawyer's visits on a phone, the officer's village, the head's month, compliance."""
+
+import calendar
+from datetime import date, timedelta
+from io import BytesIO
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
+from gongfa.db import db
+from gongfa.duty import bp, exports, services
+from gongfa.duty.forms import ActionForm, DeclineForm, HolidayForm, ProposeForm, SubstituteForm
+from gongfa.duty.models import DutySession, HolidayScope, RuleKind, SessionStatus
+from gongfa.org import services as org_services
+from gongfa.org.models import PointKind, Unit, UnitLevel
+from gongfa.org.services import ServiceError
+from gongfa.people import services as people_services
+from gongfa.people.models import Role
+from gongfa.web import htmx
+from gongfa.web.rendering import local_name, render_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ONE_TAP = {"accept", "check_in", "check_out", "countersign"}
+SUPERVISORS = (Role.STATION_HEAD, Role.BUREAU_ADMIN)
+
+
+@bp.app_context_processor
+def _duty_helpers():
+    return {"holiday_title": services.holiday_title}
+
+
+def _session(session_id: int) -> DutySession:
+    session = db.session.get(DutySession, session_id) or abort(404)
+    if not (session.lawyer_id == current_user.id or current_scope().covers(session.point.unit)):
+        abort(403)
+    return session
+
+
+def _may(session: DutySession, action: str) -> bool:
+    """Who may do what to a session (checked here, in the view, never in a template)."""
+    sc = current_scope()
+    own = session.lawyer_id == current_user.id
+    local = sc.covers(session.point.unit, Role.OFFICER, Role.STATION_HEAD)
+    if action in ("check_in", "check_out", "decline"):
+        return own
+    if action == "accept":
+        if session.status == SessionStatus.PROPOSED and session.proposed_by_id != current_user.id:
+            return own or local
+        return own
+    if action == "propose":
+        return session.kind == RuleKind.MONTHLY and (own or sc.covers(session.point.unit, Role.OFFICER))
+    if action == "countersign":
+        return local
+    if action == "substitute":
+        return sc.covers(session.point.unit, *SUPERVISORS)
+    return False
+
+
+def actions_for(session: DutySession) -> set[str]:
+    """The actions the current user may take on a session now (for the buttons shown)."""
+    status = session.status
+    possible = set()
+    if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED):
+        possible.add("accept")
+    if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED, SessionStatus.CONFIRMED):
+        possible |= {"decline", "propose", "substitute"}
+    if status == SessionStatus.CONFIRMED and session.on == services.today_in_beijing():
+        possible.add("check_in")
+    if status == SessionStatus.CHECKED_IN:
+        possible.add("check_out")
+    if status == SessionStatus.DONE:
+        possible.add("countersign")
+    return {a for a in possible if _may(session, a)}
+
+
+def _version() -> int | None:
+    return request.form.get("version", type=int)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next") or request.args.get("next") or default
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _card(session: DutySession, *, status: int = 200, error: str = ""):
+    """The session card alone (an htmx swap), ≤ 3 KB compressed."""
+    return render_page("duty/card.html", s=session, actions=actions_for(session), error=error,
+                       today=services.today_in_beijing(), status=status)
+
+
+def _after_action(session: DutySession, error: str = ""):
+    """Answer an action: the updated card for htmx, else back to the page it came from."""
+    if htmx.is_htmx():
+        return _card(session, status=409 if error else 200, error=error)
+    if error:
+        flash(error, "error")
+    return redirect(_back(url_for("duty.session_show", session_id=session.id)), 303)
+
+
+def _run(session: DutySession, action, **kwargs):
+    """Run one service action; a conflict or a broken rule comes back as a message, never a 500."""
+    try:
+        action(session, actor=current_user, version=_version(), **kwargs)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return _after_action(db.session.get(DutySession, session.id), str(services.StaleSessionError().message))
+    except ServiceError as error:
+        db.session.rollback()
+        return _after_action(db.session.get(DutySession, session.id), str(error.message))
+    return _after_action(session)
+
+
+# --- the lawyer --------------------------------------------------------------------------------
+
+
+@bp.route("/my")
+@roles_required(Role.LAWYER)
+def my():
+    """My visits: upcoming Wednesdays and village visits, each with its one-tap actions."""
+    today = services.today_in_beijing()
+    sessions = services.sessions_for_lawyer(current_user, first=today - timedelta(days=14),
+                                            last=today + timedelta(days=62))
+    sessions = [s for s in sessions if s.on >= today or s.status in (SessionStatus.CONFIRMED,
+                                                                      SessionStatus.CHECKED_IN)]
+    return render_page("duty/my.html", sessions=sessions, actions={s.id: actions_for(s) for s in sessions},
+                       today=today)
+
+
+@bp.route("/sessions/<int:session_id>")
+@login_required
+def session_show(session_id: int):
+    """One session: where, when, who, status, and its whole history."""
+    session = _session(session_id)
+    propose_form = None
+    if "propose" in actions_for(session):
+        propose_form = _propose_form(session)
+    return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=propose_form,
+                       today=services.today_in_beijing())
+
+
+@bp.route("/sessions/<int:session_id>/<any(accept, check_in, check_out, countersign):action>", methods=["POST"])
+@login_required
+def session_action(session_id: int, action: str):
+    """A one-tap action: accept, check in, check out, or countersign (works without JavaScript)."""
+    session = _session(session_id)
+    if not _may(session, action):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _run(session, getattr(services, action))
+
+
+@bp.route("/sessions/<int:session_id>/decline", methods=["GET", "POST"])
+@login_required
+def session_decline(session_id: int):
+    """Decline with a reason; the station head gets a substitution task."""
+    session = _session(session_id)
+    if not _may(session, "decline"):
+        abort(403)
+    form = DeclineForm(version=session.version)
+    if form.validate_on_submit():
+        response = _run(session, services.decline, reason=form.reason.data)
+        if session.needs_substitute:
+            flash(_("已请求替班，司法所会安排其他律师。"), "success")
+        return response
+    return render_page("duty/decline.html", s=session, form=form, status=422 if form.errors else 200)
+
+
+def _propose_form(session: DutySession, formdata=None) -> ProposeForm:
+    form = ProposeForm(formdata=formdata, version=session.version)
+    form.on.choices = [(d.isoformat(), format_date(d, "full")) for d in
+                       services.allowed_days(session, services.today_in_beijing())]
+    return form
+
+
+@bp.route("/sessions/<int:session_id>/propose", methods=["POST"])
+@login_required
+def session_propose(session_id: int):
+    """Propose the visit date (lawyer or officer); the other side then accepts it."""
+    session = _session(session_id)
+    if not _may(session, "propose"):
+        abort(403)
+    form = _propose_form(session, request.form)
+    if not form.validate_on_submit():
+        return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=form,
+                           today=services.today_in_beijing(), form=form, status=422)
+    return _run(session, services.propose, on=date.fromisoformat(form.on.data), today=services.today_in_beijing())
+
+
+@bp.route("/sessions/<int:session_id>/substitute", methods=["GET", "POST"])
+@login_required
+def session_substitute(session_id: int):
+    """The station head puts another of the firm's lawyers on a session."""
+    session = _session(session_id)
+    if not _may(session, "substitute"):
+        abort(403)
+    form = SubstituteForm(version=session.version)
+    form.lawyer_id.choices = [(u.id, f"{u.full_name}（{local_name(u.law_firm)}）")
+                              for u in people_services.lawyers() if u.id != session.lawyer_id]
+    if form.validate_on_submit():
+        lawyer = db.session.get(people_services.User, form.lawyer_id.data) or abort(404)
+        return _run(session, services.substitute, lawyer=lawyer, reason=form.reason.data or "")
+    return render_page("duty/substitute.html", s=session, form=form, status=422 if form.errors else 200)
+
+
+# --- the officer and the station head ----------------------------------------------------------------
+
+
+@bp.route("/villages/<int:unit_id>")
+@login_required
+def village(unit_id: int):
+    """A village's visits: this month's date to accept or change, past visits to countersign."""
+    unit = require_unit(db.session.get(Unit, unit_id))
+    if unit.level != UnitLevel.VILLAGE:
+        abort(404)
+    today = services.today_in_beijing()
+    sessions = services.sessions_at(Unit.id == unit.id, first=today.replace(day=1) - timedelta(days=92),
+                                    last=today + timedelta(days=92))
+    forms = {s.id: _propose_form(s) for s in sessions if "propose" in actions_for(s)}
+    return render_page("duty/village.html", unit=unit, sessions=sessions, today=today, propose_forms=forms,
+                       actions={s.id: actions_for(s) for s in sessions})
+
+
+def _month(year: int, month: int) -> date:
+    if not (2000 <= year <= 2099 and 1 <= month <= 12):
+        abort(404)
+    return date(year, month, 1)
+
+
+@bp.route("/stations/<int:unit_id>/<int:year>/<int:month>")
+@roles_required(*READERS)
+def station_month(unit_id: int, year: int, month: int):
+    """The station's month: Wednesdays and all its villages' visits, with substitution tasks."""
+    unit = require_unit(db.session.get(Unit, unit_id), *READERS)
+    if unit.level != UnitLevel.TOWNSHIP:
+        abort(404)
+    first = _month(year, month)
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    sessions = services.sessions_at(Unit.path.startswith(unit.path), first=first, last=last)
+    by_day: dict[date, list] = {}
+    for s in sessions:
+        by_day.setdefault(s.on, []).append(s)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = last + timedelta(days=1)
+    return render_page("duty/station_month.html", unit=unit, first=first, weeks=weeks, by_day=by_day,
+                       tasks=services.substitution_tasks(Unit.path.startswith(unit.path)),
+                       holidays=services.holidays_between(first, last, unit), prev_month=prev_month,
+                       next_month=next_month, today=services.today_in_beijing())
+
+
+@bp.route("/stations/<int:unit_id>/<int:year>/<int:month>/roster.pdf")
+@login_required
+def roster_pdf(unit_id: int, year: int, month: int):
+    """The month's duty roster (值班表) for the notice board, in Chinese or the village's language."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    if unit.level != UnitLevel.TOWNSHIP:
+        abort(404)
+    if not (current_scope().covers(unit) or current_scope().within(unit)):  # its villages print it too
+        abort(403)
+    first = _month(year, month)
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    pdf = exports.roster_pdf(unit, first, last, request.args.get("lang"))
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"roster-{unit.code}-{year}-{month:02d}.pdf")
+
+
+@bp.route("/compliance")
+@roles_required(*READERS)
+def compliance():
+    """For each village and month: planned, confirmed, done, countersigned; per lawyer: hours and lectures."""
+    today = services.today_in_beijing()
+    try:
+        month = date.fromisoformat(request.args.get("month", "") + "-01") if request.args.get("month") else None
+    except ValueError:
+        month = None
+    month = month or today.replace(day=1)
+    flt = current_scope().unit_filter(*READERS)
+    villages = services.village_months(flt, month=month, today=today)
+    lawyers = services.lawyer_hours(flt, month=month)
+    if request.args.get("format") == "xlsx":
+        return send_file(BytesIO(exports.compliance_workbook(villages, lawyers, month)), mimetype=XLSX,
+                         as_attachment=True, download_name=f"compliance-{month:%Y-%m}.xlsx")
+    return render_page("duty/compliance.html", villages=villages, lawyers=lawyers, month=month,
+                       flags=services.FLAG_TITLES)
+
+
+@bp.route("/generate", methods=["POST"])
+@roles_required(*SUPERVISORS)
+def generate():
+    """Generate the coming weeks' and months' sessions for every point in scope (idempotent)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    points = org_services.points_in(current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))
+    created = services.generate_all(first=services.today_in_beijing(), points=points)
+    db.session.commit()
+    flash(_("已生成 %(n)d 条新的值班安排；已有的不会重复生成。", n=created), "success")
+    return redirect(_back(url_for("home.index")), 303)
+
+
+# --- holidays ----------------------------------------------------------------------------------
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+@roles_required(*READERS)
+def holidays():
+    """Days off this year and next: national (from the package), Xinjiang (from the notice), local."""
+    today = services.today_in_beijing()
+    form = HolidayForm()
+    form.scope.choices = [(HolidayScope.XINJIANG.value, HolidayScope.XINJIANG.title),
+                          (HolidayScope.LOCAL.value, HolidayScope.LOCAL.title)]
+    form.unit_id.choices = [("", _("（无）"))] + [
+        (u.id, local_name(u)) for lvl in (UnitLevel.COUNTY, UnitLevel.TOWNSHIP)
+        for u in org_services.units_at(lvl, current_scope().unit_filter(*MANAGERS))]
+    can_manage = current_scope().has(*MANAGERS)
+    if request.method == "POST":
+        if not can_manage:
+            abort(403)
+        if form.validate_on_submit():
+            unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
+            if unit is not None:
+                require_unit(unit, *MANAGERS)
+            try:
+                services.add_holiday(first=form.first.data, last=form.last.data, name=form.name.data,
+                                     scope=HolidayScope(form.scope.data), unit=unit, source=form.source.data or "")
+            except ServiceError as error:
+                (getattr(form, error.field or "", None) or form.first).errors.append(str(error.message))
+            else:
+                db.session.commit()
+                flash(_("已登记。落在这些日子的值班会按规则顺延或取消。"), "success")
+                return redirect(url_for("duty.holidays"), 303)
+    days = services.holidays_between(date(today.year, 1, 1), date(today.year + 1, 12, 31))
+    return render_page("duty/holidays.html", form=form, days=sorted(days.values(), key=lambda h: h.on),
+                       can_manage=can_manage, title=services.holiday_title, status=422 if form.errors else 200)
+
+
+# --- calendar feeds ------------------------------------------------------------------------------
+
+
+@bp.route("/feed", methods=["GET", "POST"])
+@roles_required(Role.LAWYER)
+def feed_manage():
+    """The lawyer's private calendar address; a new one makes the old one stop working."""
+    if request.method == "POST":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        services.renew_feed_token(current_user)
+        db.session.commit()
+        flash(_("已生成新的日历地址，旧地址已失效。"), "success")
+        return redirect(url_for("duty.feed_manage"), 303)
+    url = url_for("duty.feed", token=current_user.ics_token, _external=True) if current_user.ics_token else None
+    return render_page("duty/feed.html", url=url, form=ActionForm())
+
+
+@bp.route("/feed/<token>.ics")
+def feed(token: str):
+    """The lawyer's sessions as an iCalendar feed (no login: the unguessable address is the key)."""
+    lawyer = services.feed_owner(token[:64]) or abort(404)
+    today = services.today_in_beijing()
+    sessions = services.sessions_for_lawyer(lawyer, first=today - timedelta(days=31), last=today + timedelta(days=120))
+    return exports.ics_response(sessions)

@@ -1,0 +1,241 @@
+"""Duty pages as people use them: the lawyer on a phone, the officer, the station head, the bureau."""
+
+from datetime import date, datetime, timedelta
+from io import BytesIO
+
+import pytest
+from freezegun import freeze_time
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from gongfa.db import db
+from gongfa.duty import services as duty
+from gongfa.duty.models import DutySession, RuleKind, SessionStatus
+from gongfa.org import services as org
+from tests.conftest import HX
+from tests.web.test_pdf import pdftotext
+
+TODAY = date(2026, 11, 23)  # a Monday; Wednesday 2026-11-25
+
+
+@pytest.fixture
+def cal(world):
+    """Holidays, a weekly rule at 小营盘镇 and monthly rules at its villages, sessions generated."""
+    with freeze_time("2026-11-23 09:00:00+08:00"):
+        duty.sync_national_holidays([2026])
+        duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+        duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                         day_of_month=26)
+        duty.generate_all(first=date(2026, 11, 1), weeks=6, months=2)
+        db.session.commit()
+    return world
+
+
+def _session(world, key, on=None, kind=None):
+    point = org.point_of(world.units[key])
+    stmt = db.select(DutySession).where(DutySession.point_id == point.id)
+    if on:
+        stmt = stmt.where(DutySession.on == on)
+    return db.session.scalars(stmt.order_by(DutySession.on)).first()
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_my_visits_lists_wednesdays_and_village_visits_in_beijing_time(cal, client, auth):
+    auth.login("lawyer")
+    page = client.get("/duty/my").text
+    assert "2026年11月25日星期三" in page
+    assert "北京时间" in page and "10:00–14:00" in page
+    assert "营盘社区" in page and "小营盘镇" in page
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_accept_with_htmx_returns_only_the_card(cal, client, auth):
+    auth.login("lawyer")
+    s = _session(cal, "T1", date(2026, 11, 25))
+    response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=HX)
+    assert response.status_code == 200
+    assert "<html" not in response.text and f'id="session-{s.id}"' in response.text
+    assert "已确认" in response.text
+    assert len(response.data) < 3 * 1024 * 4  # uncompressed; the compressed size is measured in bench/
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_accept_without_javascript_redirects_back(cal, client, auth):
+    auth.login("lawyer")
+    s = _session(cal, "T1", date(2026, 11, 25))
+    response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version, "next": "/duty/my"})
+    assert response.status_code == 303 and response.headers["Location"] == "/duty/my"
+    assert db.session.get(DutySession, s.id).status == SessionStatus.CONFIRMED
+
+
+def test_check_in_and_out_on_the_day_computes_hours(cal, client, auth):
+    s = _session(cal, "T1", date(2026, 11, 25))
+    with freeze_time("2026-11-24 10:00:00+08:00"):
+        auth.login("lawyer")
+        client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version})
+        early = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version}, headers=HX)
+        assert early.status_code == 409 and "只能在值班当天签到" in early.text
+    with freeze_time("2026-11-25 10:02:00+08:00"):
+        auth.login("lawyer")
+        page = client.get("/duty/my").text
+        assert "签到" in page
+        v = db.session.get(DutySession, s.id).version
+        assert client.post(f"/duty/sessions/{s.id}/check_in", data={"version": v}, headers=HX).status_code == 200
+    with freeze_time("2026-11-25 14:32:00+08:00"):
+        auth.login("lawyer")
+        v = db.session.get(DutySession, s.id).version
+        response = client.post(f"/duty/sessions/{s.id}/check_out", data={"version": v}, headers=HX)
+        assert "4.5" in response.text
+    assert db.session.get(DutySession, s.id).hours == 4.5
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_decline_puts_a_task_in_front_of_the_head_who_substitutes(cal, client, auth, app):
+    from gongfa.people.models import Role
+
+    other = cal.person("lawyer2", "王替班", Role.LAWYER, "T1", firm=cal.firm)
+    db.session.commit()
+    s = _session(cal, "T1", date(2026, 12, 2))
+    auth.login(s.lawyer.username)
+    response = client.post(f"/duty/sessions/{s.id}/decline", data={"version": s.version, "reason": "开庭"})
+    assert response.status_code == 303
+    head = app.test_client()
+    head.post("/auth/login", data={"username": "head", "password": "Test.password.1"})
+    month = head.get(f"/duty/stations/{cal.units['T1'].id}/2026/12").text
+    assert "待安排替班" in month
+    target = other if s.lawyer_id != other.id else cal.users["lawyer"]
+    response = head.post(f"/duty/sessions/{s.id}/substitute", data={
+        "version": db.session.get(DutySession, s.id).version, "lawyer_id": target.id, "reason": "所长安排"})
+    assert response.status_code == 303
+    show = head.get(f"/duty/sessions/{s.id}").text
+    assert "请求替班" in show and "替班" in show and target.full_name in show
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_lawyer_proposes_and_officer_accepts_then_countersigns(cal, client, auth, app):
+    s = _session(cal, "V1", kind="monthly")
+    auth.login("lawyer")
+    page = client.get(f"/duty/sessions/{s.id}").text
+    assert 'name="on"' in page
+    assert "2026-11-28" not in page  # Saturday: not offered
+    response = client.post(f"/duty/sessions/{s.id}/propose", data={"version": s.version, "on": "2026-11-27"})
+    assert response.status_code == 303
+    officer = app.test_client()
+    officer.post("/auth/login", data={"username": "officer", "password": "Test.password.1"})
+    village = officer.get(f"/duty/villages/{cal.units['V1'].id}").text
+    assert "已提议日期" in village and "2026年11月27日" in village
+    v = db.session.get(DutySession, s.id).version
+    assert officer.post(f"/duty/sessions/{s.id}/accept", data={"version": v}).status_code == 303
+    assert db.session.get(DutySession, s.id).status == SessionStatus.CONFIRMED
+    public = app.test_client().get("/v/652701100001").text
+    assert "2026年11月27日" in public  # the public page shows the confirmed visit
+
+
+def test_officer_countersigns_after_the_visit(cal, client, auth):
+    s = _session(cal, "V1", kind="monthly")
+    s.on, s.status = date(2026, 11, 26), SessionStatus.CONFIRMED
+    db.session.commit()
+    with freeze_time("2026-11-26 10:00:00+08:00"):
+        auth.login("lawyer")
+        client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version})
+    with freeze_time("2026-11-26 13:00:00+08:00"):
+        auth.login("lawyer")
+        client.post(f"/duty/sessions/{s.id}/check_out", data={"version": db.session.get(DutySession, s.id).version})
+        auth.logout()
+        auth.login("officer")
+        v = db.session.get(DutySession, s.id).version
+        assert client.post(f"/duty/sessions/{s.id}/countersign", data={"version": v}).status_code == 303
+    s = db.session.get(DutySession, s.id)
+    assert s.status == SessionStatus.COUNTERSIGNED and s.countersigned_by.username == "officer"
+    assert s.countersigned_at is not None
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_two_people_at_once_the_second_gets_a_message_and_the_current_state(cal, app):
+    s = _session(cal, "V1", kind="monthly")
+    seen = s.version
+    lawyer, officer = app.test_client(), app.test_client()
+    lawyer.post("/auth/login", data={"username": "lawyer", "password": "Test.password.1"})
+    officer.post("/auth/login", data={"username": "officer", "password": "Test.password.1"})
+    assert lawyer.post(f"/duty/sessions/{s.id}/propose", data={"version": seen, "on": "2026-11-27"}).status_code == 303
+    late = officer.post(f"/duty/sessions/{s.id}/propose", data={"version": seen, "on": "2026-11-30"}, headers=HX)
+    assert late.status_code == 409
+    assert "刚刚被别人修改过" in late.text
+    assert "2026年11月27日" in late.text  # the current state, not the officer's stale view
+    assert db.session.get(DutySession, s.id).on == date(2026, 11, 27)
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_bad_proposed_date_is_a_field_message(cal, client, auth):
+    s = _session(cal, "V1", kind="monthly")
+    auth.login("lawyer")
+    response = client.post(f"/duty/sessions/{s.id}/propose", data={"version": s.version, "on": "2026-12-25"})
+    assert response.status_code == 422 and "请从列表中选择" in response.text
+
+
+def test_ics_feed_parses_back_into_the_same_sessions(cal, client, auth):
+    with freeze_time("2026-11-23 09:00:00+08:00"):
+        auth.login("lawyer")
+        client.post("/duty/feed")
+        page = client.get("/duty/feed").text
+        url = page.split('<code dir="ltr">')[1].split("</code>")[0].replace("http://localhost", "")
+        feed = client.get(url)
+        mine = duty.sessions_for_lawyer(cal.users["lawyer"], first=date(2026, 10, 23), last=date(2027, 3, 23))
+        client.post("/duty/feed")  # revoke: a new address
+        assert client.get(url).status_code == 404
+    events = [e for e in Calendar.from_ical(feed.data).walk("VEVENT")]
+    assert {str(e["uid"]) for e in events} == {f"duty-{s.id}@gongfa" for s in mine}
+    first = min(mine, key=lambda s: s.on)
+    event = next(e for e in events if str(e["uid"]) == f"duty-{first.id}@gongfa")
+    assert event.decoded("dtstart") == datetime.combine(first.on, first.starts_at, tzinfo=duty.BEIJING)
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_compliance_page_and_excel(cal, client, auth):
+    auth.login("county")
+    page = client.get("/duty/compliance?month=2026-11").text
+    assert "20日前未确认日期" in page  # 23 Nov: no confirmed date yet
+    response = client.get("/duty/compliance?month=2026-11&format=xlsx")
+    book = load_workbook(BytesIO(response.data))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert any(r[0] == "652701100001" and r[6] == "20日前未确认日期" for r in rows)
+    assert book.worksheets[1].cell(1, 1).value == "律师"
+    assert client.get("/duty/compliance?month=garbage").status_code == 200
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_eid_entered_by_the_bureau_shows_on_the_calendar(cal, client, auth):
+    auth.login("county")
+    response = client.post("/duty/holidays", data={"first": "2026-03-20", "last": "2026-03-22", "name": "肉孜节",
+                                                   "scope": "xinjiang", "unit_id": "", "source": "新政办发"})
+    assert response.status_code == 303
+    assert "肉孜节" in client.get("/duty/holidays").text
+    bad = client.post("/duty/holidays", data={"first": "2026-03-22", "last": "2026-03-20", "name": "x",
+                                              "scope": "xinjiang", "unit_id": ""})
+    assert bad.status_code == 422 and "结束日期不能早于开始日期" in bad.text
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_roster_pdf_in_chinese_and_uyghur(cal, client, auth):
+    auth.login("officer")
+    url = f"/duty/stations/{cal.units['T1'].id}/2026/12/roster.pdf"
+    zh = pdftotext(client.get(url).data)
+    assert "公共法律服务值班表" in zh and "2026年12月2日星期三" in zh and "叶尔兰·哈布德克" in zh
+    ug = pdftotext(client.get(url + "?lang=ug").data)
+    assert "شياۋيىڭپەنبازىرى" in ug and "چارشەنبە" in ug
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_public_page_shows_this_weeks_duty_lawyer(cal, client):
+    page = client.get("/v/652701100001").text
+    assert "2026年11月25日星期三" in page and "叶尔兰·哈布德克" in page
+
+
+def test_generate_twice_from_the_web_creates_nothing_twice(cal, client, auth):
+    auth.login("head")
+    with freeze_time("2026-11-23 09:00:00+08:00"):
+        client.post("/duty/generate")
+        count = db.session.scalar(db.select(db.func.count()).select_from(DutySession))
+        client.post("/duty/generate")
+    assert db.session.scalar(db.select(db.func.count()).select_from(DutySession)) == count
+    assert count > 0 and timedelta(0) is not None
