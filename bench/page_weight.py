@@ -69,8 +69,10 @@ def measure(base: str, encoding: str) -> list[tuple]:
     for role in ROLES:
         b = Browser(base, encoding)
         b.login(role)
-        _s, body, headers = b.get("/")
-        rows.append((role, "home /", len(body), len(css), len(b.text(body, headers))))
+        for path in ("/", "/duty/my") if role == "lawyer" else ("/",):
+            _s, body, headers = b.get(path)
+            rows.append((role, f"{'home' if path == '/' else 'my visits'} {path}", len(body), len(css),
+                         len(b.text(body, headers))))
     return rows
 
 
@@ -112,7 +114,7 @@ def query_counts(db_url: str) -> list[tuple[str, int]]:
     for role in ROLES:
         client = app.test_client()
         assert client.post("/auth/login", data={"username": role, "password": PASSWORD}).status_code == 303
-        for path in ("/", "/org/staffing", "/org/units", "/people/"):
+        for path in ("/", "/org/staffing", "/org/units", "/people/", "/duty/my", "/duty/compliance"):
             statements.clear()
             if client.get(path).status_code == 200:
                 counts.append((f"{role} {path}", len(statements)))

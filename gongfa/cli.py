@@ -154,7 +154,46 @@ def create_admin(username: str, full_name: str, unit_code: str, password: str):
     click.echo(f"created {user.username}")
 
 
+duty_cli = AppGroup("duty", help="Duty calendars: generate sessions, close months, sync holidays.")
+
+
+@duty_cli.command("generate")
+@click.option("--weeks", default=8, help="Weekly rules: this many weeks ahead.")
+@click.option("--months", default=3, help="Monthly rules: this many months ahead.")
+def duty_generate(weeks: int, months: int):
+    """Generate the coming sessions of every active rule (idempotent; run it daily from cron)."""
+    from gongfa.db import db
+    from gongfa.duty import services as duty
+
+    created = duty.generate_all(first=duty.today_in_beijing(), weeks=weeks, months=months)
+    db.session.commit()
+    click.echo(f"sessions created: {created}")
+
+
+@duty_cli.command("close-month")
+def duty_close_month():
+    """Mark village visits of past months that never happened as missed (run on the 1st from cron)."""
+    from gongfa.db import db
+    from gongfa.duty import services as duty
+
+    missed = duty.mark_missed(today=duty.today_in_beijing())
+    db.session.commit()
+    click.echo(f"visits marked missed: {missed}")
+
+
+@duty_cli.command("sync-holidays")
+@click.argument("years", nargs=-1, type=int)
+def duty_sync_holidays(years: tuple[int, ...]):
+    """Copy national holidays and 调休 days for YEARS from the chinese-calendar package."""
+    from gongfa.db import db
+    from gongfa.duty import services as duty
+
+    added = duty.sync_national_holidays(list(years) or [duty.today_in_beijing().year + 1])
+    db.session.commit()
+    click.echo(f"holidays added: {added}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (translate, seed_demo, demo_logins, create_admin):
+    for command in (translate, seed_demo, demo_logins, create_admin, duty_cli):
         app.cli.add_command(command)

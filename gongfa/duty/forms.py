@@ -5,7 +5,17 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from gongfa.i18n import _l
 from gongfa.org.forms import coerce_id
-from gongfa.web.forms import BaseForm, ChoiceField, LocalDateField, clean_text, no_bidi_controls, no_control_chars
+from gongfa.web.forms import (
+    BaseForm,
+    ChoiceField,
+    LocalDateField,
+    clean_text,
+    no_bidi_controls,
+    no_control_chars,
+)
+from gongfa.web.forms import (
+    LocalTimeField as TimeField,
+)
 
 TEXT_CHECKS = [no_bidi_controls, no_control_chars]
 
@@ -54,3 +64,26 @@ class HolidayForm(BaseForm):
     source = StringField(_l("依据（文件名称或文号）"), filters=[clean_text],
                          validators=[Optional(), Length(max=30, message=_l("不超过%(n)d个字。", n=30)), *TEXT_CHECKS])
     submit = SubmitField(_l("登记"))
+
+
+class ExtraSessionForm(BaseForm):
+    """An extra session: evening/weekend clinic, mobile clinic, home visit, lecture."""
+
+    extra_kind = ChoiceField(_l("服务类型"), validate_choice=True)
+    point_id = ChoiceField(_l("服务点"), coerce=coerce_id, validate_choice=True)
+    on = LocalDateField(_l("日期"), validators=[DataRequired(message=_l("请填写日期，格式如 2026-12-01。"))])
+    starts_at = TimeField(_l("开始时间"), validators=[DataRequired(message=_l("请填写时间，格式如 19:00。"))])
+    ends_at = TimeField(_l("结束时间"), validators=[DataRequired(message=_l("请填写时间，格式如 21:00。"))])
+    lawyer_id = ChoiceField(_l("律师"), coerce=coerce_id, validate_choice=True)
+    place = StringField(_l("地点（上门服务写明住址）"), filters=[clean_text],
+                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)), *TEXT_CHECKS])
+    submit = SubmitField(_l("保存"))
+
+
+class SwapForm(ActionForm):
+    """Exchange days with another lawyer's session at the same station."""
+
+    other_id = ChoiceField(_l("和哪一天互换"), coerce=coerce_id, validate_choice=True)
+    reason = StringField(_l("原因"), filters=[clean_text],
+                         validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)), *TEXT_CHECKS])
+    submit = SubmitField(_l("互换"))

@@ -472,22 +472,16 @@ def substitution_tasks(unit_filter) -> list[DutySession]:
         .order_by(DutySession.on)))
 
 
-def next_visit(village: Unit, today: date) -> DutySession | None:
-    """The village's next confirmed visit (for the public page)."""
-    point = org.point_of(village)
-    if point is None:
-        return None
+def next_visit(point: ServicePoint, today: date) -> DutySession | None:
+    """A village studio's next confirmed visit (for the public page)."""
     return db.session.scalar(
         select(DutySession).options(joinedload(DutySession.lawyer))
         .where(DutySession.point_id == point.id, DutySession.on >= today, DutySession.status == SessionStatus.CONFIRMED)
         .order_by(DutySession.on).limit(1))
 
 
-def week_duty(township: Unit, today: date) -> DutySession | None:
-    """This week's (or the next) Wednesday duty at the township's station."""
-    point = org.point_of(township)
-    if point is None:
-        return None
+def week_duty(point: ServicePoint, today: date) -> DutySession | None:
+    """This week's (or the next) Wednesday duty at a township station."""
     monday = today - timedelta(days=today.weekday())
     return db.session.scalar(
         select(DutySession).options(joinedload(DutySession.lawyer))
@@ -613,3 +607,45 @@ def feed_owner(token: str) -> User | None:
     if not token:
         return None
     return db.session.scalar(select(User).where(User.ics_token == token, User.is_active.is_(True)))
+
+
+def add_extra_session(*, point: ServicePoint, extra_kind: ExtraKind, on: date, starts_at: time, ends_at: time,
+                      lawyer: User | None, place: str, actor: User) -> DutySession:
+    """An evening or weekend clinic, a mobile clinic, a home visit or a lecture (常州 seed), as a session."""
+    if ends_at <= starts_at:
+        raise ServiceError(_l("结束时间要晚于开始时间。"), "ends_at")
+    session = DutySession(point=point, kind=RuleKind.EXTRA, extra_kind=extra_kind, lawyer=lawyer, scheduled_on=on,
+                          on=on, starts_at=starts_at, ends_at=ends_at, place=place,
+                          status=SessionStatus.PLANNED if lawyer else SessionStatus.CONFIRMED)
+    _log(session, ChangeKind.GENERATED, actor_id=actor.id, to_lawyer_id=lawyer.id if lawyer else None, to_on=on)
+    db.session.add(session)
+    audit.record("session.extra", session)
+    return session
+
+
+def swap_candidates(session: DutySession, *, today: date) -> list[DutySession]:
+    """Other open sessions at the same place with another lawyer, within two months (for a swap)."""
+    return list(db.session.scalars(
+        select(DutySession).options(joinedload(DutySession.lawyer))
+        .where(DutySession.point_id == session.point_id, DutySession.id != session.id,
+               DutySession.lawyer_id.is_not(None), DutySession.lawyer_id != session.lawyer_id,
+               DutySession.status.in_(OPEN_STATUSES), DutySession.on.between(today, today + timedelta(days=62)))
+        .order_by(DutySession.on)))
+
+
+def swap(session: DutySession, other: DutySession, *, actor: User, reason: str, version: int | None) -> DutySession:
+    """Two lawyers exchange their days (换班); both sessions record the swap."""
+    _fresh(session, version)
+    _require(session, *OPEN_STATUSES)
+    _require(other, *OPEN_STATUSES)
+    if other.point_id != session.point_id or other.lawyer_id is None or other.lawyer_id == session.lawyer_id:
+        raise ServiceError(_l("只能和同一工作站另一位律师的值班互换。"), "other_id")
+    a, b = session.lawyer, other.lawyer
+    with audit.tracking(session, "session.swap"), audit.tracking(other, "session.swap"):
+        for s, old, new in ((session, a, b), (other, b, a)):
+            _log(s, ChangeKind.SWAPPED, actor_id=actor.id, reason=reason, from_lawyer_id=old.id if old else None,
+                 to_lawyer_id=new.id if new else None)
+            s.lawyer = new
+            s.status = SessionStatus.PLANNED  # the new lawyer accepts the new day
+            s.needs_substitute = False
+    return session

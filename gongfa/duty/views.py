@@ -13,10 +13,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.duty import bp, exports, services
-from gongfa.duty.forms import ActionForm, DeclineForm, HolidayForm, ProposeForm, SubstituteForm
-from gongfa.duty.models import DutySession, HolidayScope, RuleKind, SessionStatus
+from gongfa.duty.forms import (
+    ActionForm,
+    DeclineForm,
+    ExtraSessionForm,
+    HolidayForm,
+    ProposeForm,
+    SubstituteForm,
+    SwapForm,
+)
+from gongfa.duty.models import DutySession, ExtraKind, HolidayScope, RuleKind, SessionStatus
 from gongfa.org import services as org_services
-from gongfa.org.models import PointKind, Unit, UnitLevel
+from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
@@ -208,6 +216,22 @@ def session_substitute(session_id: int):
     return render_page("duty/substitute.html", s=session, form=form, status=422 if form.errors else 200)
 
 
+@bp.route("/sessions/<int:session_id>/swap", methods=["GET", "POST"])
+@login_required
+def session_swap(session_id: int):
+    """The station head exchanges two lawyers' days (换班); both histories keep who was planned."""
+    session = _session(session_id)
+    if not _may(session, "substitute"):
+        abort(403)
+    form = SwapForm(version=session.version)
+    candidates = services.swap_candidates(session, today=services.today_in_beijing())
+    form.other_id.choices = [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in candidates]
+    if form.validate_on_submit():
+        other = db.session.get(DutySession, form.other_id.data) or abort(404)
+        return _run(session, lambda s, **kw: services.swap(s, other, **kw), reason=form.reason.data or "")
+    return render_page("duty/swap.html", s=session, form=form, status=422 if form.errors else 200)
+
+
 # --- the officer and the station head ----------------------------------------------------------------
 
 
@@ -301,6 +325,34 @@ def generate():
     db.session.commit()
     flash(_("已生成 %(n)d 条新的值班安排；已有的不会重复生成。", n=created), "success")
     return redirect(_back(url_for("home.index")), 303)
+
+
+@bp.route("/extra/new", methods=["GET", "POST"])
+@roles_required(*SUPERVISORS)
+def extra_new():
+    """Schedule an evening or weekend clinic, a mobile clinic, a home visit or a lecture."""
+    form = ExtraSessionForm(on=services.today_in_beijing() + timedelta(days=7))
+    form.extra_kind.choices = ExtraKind.choices()
+    form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}") for p in org_services.points_in(
+        current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))]
+    form.lawyer_id.choices = [("", _("（无）"))] + [(u.id, f"{u.full_name}（{local_name(u.law_firm)}）")
+                                                   for u in people_services.lawyers()]
+    if form.validate_on_submit():
+        point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
+        require_unit(point.unit, *SUPERVISORS)
+        try:
+            session = services.add_extra_session(
+                point=point, extra_kind=ExtraKind(form.extra_kind.data), on=form.on.data,
+                starts_at=form.starts_at.data, ends_at=form.ends_at.data,
+                lawyer=db.session.get(people_services.User, form.lawyer_id.data) if form.lawyer_id.data else None,
+                place=form.place.data or "", actor=current_user)
+        except ServiceError as error:
+            (getattr(form, error.field or "", None) or form.on).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("已安排。"), "success")
+            return redirect(url_for("duty.session_show", session_id=session.id), 303)
+    return render_page("duty/extra_form.html", form=form, status=422 if form.errors else 200)
 
 
 # --- holidays ----------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The village public page and its printable notice (公示牌), for residents with no account."""
 
-from datetime import date
 from io import BytesIO
 
 import segno
@@ -8,6 +7,7 @@ from flask import Blueprint, abort, current_app, request, send_file, url_for
 from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
 from gongfa.duty import services as duty_services
@@ -24,8 +24,8 @@ SERVICES = (_l("法律咨询"), _l("人民调解"), _l("法治宣传"), _l("审�
 
 
 def _village(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).where(Unit.code == code, Unit.level == UnitLevel.VILLAGE,
-                                                Unit.is_active.is_(True)))
+    unit = db.session.scalar(select(Unit).options(joinedload(Unit.parent)).where(
+        Unit.code == code, Unit.level == UnitLevel.VILLAGE, Unit.is_active.is_(True)))
     if unit is None:
         abort(404)
     return unit
@@ -33,21 +33,22 @@ def _village(code: str) -> Unit:
 
 def village_context(unit: Unit) -> dict:
     """Everything the public page and the notice show about one village."""
-    today = date.today()
+    today = duty_services.today_in_beijing()
     township = unit.parent
-    station_unit = township
-    duty_rows = services.staffing(Unit.id == station_unit.id, today) if station_unit else []
+    studio = services.point_of(unit)
+    station = services.point_of(township) if township else None
+    week_duty = duty_services.week_duty(station, today) if station else None
     return {
         "unit": unit,
         "township": township,
-        "studio": services.point_of(unit),
-        "station": services.point_of(township) if township else None,
+        "studio": studio,
+        "station": station,
         "adviser": services.current_adviser(unit, today),
-        "duty_lawyers": services.duty_lawyers(station_unit, today) if station_unit else [],
-        "station_ok": duty_rows[0].ok if duty_rows else False,
+        # Without a generated roster, name the station's duty lawyers instead.
+        "duty_lawyers": services.duty_lawyers(township, today) if township and week_duty is None else [],
         "services": SERVICES,
-        "next_visit": duty_services.next_visit(unit, duty_services.today_in_beijing()),
-        "week_duty": duty_services.week_duty(township, duty_services.today_in_beijing()) if township else None,
+        "next_visit": duty_services.next_visit(studio, today) if studio else None,
+        "week_duty": week_duty,
         "hotline": current_app.config["HOTLINE"],
         "complaint_phone": current_app.config["COMPLAINT_PHONE"],
     }

@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, ValidationError
+from wtforms import DateField, SelectField, TimeField, ValidationError
 from wtforms.validators import StopValidation
 
 from gongfa.i18n import _l
@@ -156,6 +156,22 @@ class LocalDateField(DateField):
 
     def pre_validate(self, form):
         """An unreadable date gets one message, not also "please fill in"."""
+        if self.process_errors:
+            raise StopValidation()
+
+
+class LocalTimeField(TimeField):
+    """HH:MM with a translated message for anything else."""
+
+    def process_formdata(self, valuelist):
+        """Parse, or keep the raw text and record our own message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("时间格式不对，请按 19:00 的格式填写。"))) from error
+
+    def pre_validate(self, form):
+        """One message for an unreadable time."""
         if self.process_errors:
             raise StopValidation()
 

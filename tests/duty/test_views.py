@@ -239,3 +239,51 @@ def test_generate_twice_from_the_web_creates_nothing_twice(cal, client, auth):
         client.post("/duty/generate")
     assert db.session.scalar(db.select(db.func.count()).select_from(DutySession)) == count
     assert count > 0 and timedelta(0) is not None
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_head_schedules_a_home_visit_and_a_lecture(cal, client, auth):
+    auth.login("head")
+    point = org.point_of(cal.units["V1"])
+    data = {"extra_kind": "home_visit", "point_id": point.id, "on": "2026-12-05", "starts_at": "19:00",
+            "ends_at": "18:00", "lawyer_id": cal.users["lawyer"].id, "place": "营盘社区3组12号"}
+    bad = client.post("/duty/extra/new", data=data)
+    assert bad.status_code == 422 and "结束时间要晚于开始时间" in bad.text
+    assert client.post("/duty/extra/new", data={**data, "ends_at": "21:00"}).status_code == 303
+    assert client.post("/duty/extra/new", data={**data, "ends_at": "7pm"}).status_code == 422
+    extra = db.session.scalars(db.select(DutySession).where(DutySession.kind == RuleKind.EXTRA)).one()
+    assert extra.extra_kind.value == "home_visit" and extra.place == "营盘社区3组12号"
+    auth.logout()
+    auth.login("lawyer")
+    assert "上门服务" in client.get("/duty/my").text
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_swap_records_both_lawyers_on_both_days(cal, client, auth):
+    from gongfa.people.models import Role
+
+    cal.person("lawyer2", "王律师", Role.LAWYER, "T1", firm=cal.firm)
+    db.session.commit()
+    rule = db.session.scalars(db.select(DutySession.rule_id).where(DutySession.kind == RuleKind.WEEKLY)).first()
+    a = db.session.scalars(db.select(DutySession).where(DutySession.rule_id == rule,
+                                                        DutySession.on == date(2026, 12, 9))).one()
+    b = db.session.scalars(db.select(DutySession).where(DutySession.rule_id == rule,
+                                                        DutySession.on == date(2026, 12, 2))).one()
+    b.lawyer = cal.users["lawyer2"]
+    db.session.commit()
+    auth.login("head")
+    page = client.get(f"/duty/sessions/{a.id}/swap").text
+    assert "王律师" in page
+    response = client.post(f"/duty/sessions/{a.id}/swap", data={"version": a.version, "other_id": b.id,
+                                                                 "reason": "律师互换"})
+    assert response.status_code == 303
+    a, b = db.session.get(DutySession, a.id), db.session.get(DutySession, b.id)
+    assert a.lawyer.username == "lawyer2" and b.lawyer.username == "lawyer"
+    assert a.changes[-1].kind.value == "swapped" and a.changes[-1].from_lawyer.username == "lawyer"
+
+
+def test_cli_generate_and_close_month(cal, runner):
+    with freeze_time("2026-12-01 08:00:00+08:00"):
+        assert "sessions created" in runner.invoke(args=["duty", "generate"]).output
+        result = runner.invoke(args=["duty", "close-month"])
+    assert "visits marked missed: 1" in result.output  # 营盘社区's November visit never happened
