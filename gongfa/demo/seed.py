@@ -75,7 +75,51 @@ def _seed_duty(townships, villages) -> int:
         if point is not None:
             duty.create_rule(point=point, kind=RuleKind.MONTHLY, valid_from=SINCE, day_of_month=5 + (i * 3) % 20)
     start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    return duty.generate_all(first=start, weeks=12, months=4)
+    created = duty.generate_all(first=start, weeks=12, months=4)
+    _demo_history(today)
+    return created
+
+
+def _demo_history(today) -> None:
+    """Give the demo a past: most earlier sessions happened and were countersigned, a few were not
+    (so compliance has flags to show), and some of this month's visits are already confirmed."""
+    from datetime import datetime
+
+    from gongfa.db import db
+    from gongfa.duty.models import ChangeKind, DutySession, RuleKind, SessionChange, SessionStatus
+    from gongfa.duty.services import BEIJING
+
+    rng = random.Random(348)
+    sessions = db.session.scalars(db.select(DutySession).where(DutySession.status == SessionStatus.PLANNED)).all()
+    for s in sessions:
+        if s.lawyer_id is None:
+            continue
+        roll = rng.random()
+        if s.on < today and roll < 0.85:
+            start = datetime.combine(s.on, s.starts_at, tzinfo=BEIJING) + timedelta(minutes=rng.randrange(0, 20))
+            s.checked_in_at = start
+            s.checked_out_at = start + timedelta(hours=rng.choice([2, 3, 4, 4.5]))
+            s.status = SessionStatus.COUNTERSIGNED
+            s.countersigned_at = s.checked_out_at + timedelta(minutes=30)
+            officer = _local_officer(s)
+            s.countersigned_by_id = officer
+            for kind in (ChangeKind.ACCEPTED, ChangeKind.CHECKED_IN, ChangeKind.CHECKED_OUT, ChangeKind.COUNTERSIGNED):
+                s.changes.append(SessionChange(kind=kind, actor_id=officer if kind == ChangeKind.COUNTERSIGNED
+                                               else s.lawyer_id))
+        elif s.on >= today and (s.kind == RuleKind.WEEKLY or roll < 0.6) and s.on.month == today.month:
+            s.status = SessionStatus.CONFIRMED
+            s.changes.append(SessionChange(kind=ChangeKind.ACCEPTED, actor_id=s.lawyer_id))
+    db.session.flush()
+
+
+def _local_officer(session) -> int | None:
+    """Who countersigns at a place: the studio's officer or the station's head."""
+    from gongfa.db import db
+    from gongfa.people.models import Membership
+
+    role = Role.OFFICER if session.point.kind.value == "studio" else Role.STATION_HEAD
+    return db.session.scalar(db.select(Membership.user_id).where(Membership.point_id == session.point_id,
+                                                                 Membership.role == role).limit(1))
 
 
 def is_empty() -> bool:
