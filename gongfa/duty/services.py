@@ -444,6 +444,14 @@ def mark_missed(*, today: date) -> int:
 # --- queries ---------------------------------------------------------------------------------
 
 
+def load_history(session: DutySession) -> list[SessionChange]:
+    """A session's history with the people named in it, in one query."""
+    return list(db.session.scalars(
+        select(SessionChange).options(joinedload(SessionChange.actor), joinedload(SessionChange.from_lawyer),
+                                      joinedload(SessionChange.to_lawyer))
+        .where(SessionChange.session_id == session.id).order_by(SessionChange.id)))
+
+
 def sessions_for_lawyer(lawyer: User, *, first: date, last: date) -> list[DutySession]:
     """A lawyer's sessions between two dates, with their places."""
     return list(db.session.scalars(

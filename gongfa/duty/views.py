@@ -36,9 +36,8 @@ ONE_TAP = {"accept", "check_in", "check_out", "countersign"}
 SUPERVISORS = (Role.STATION_HEAD, Role.BUREAU_ADMIN)
 
 
-@bp.app_context_processor
-def _duty_helpers():
-    return {"holiday_title": services.holiday_title}
+# A template global (not a context variable) so that imported macros such as the session card see it.
+bp.add_app_template_global(services.holiday_title, "holiday_title")
 
 
 def _session(session_id: int) -> DutySession:
@@ -148,7 +147,7 @@ def session_show(session_id: int):
     if "propose" in actions_for(session):
         propose_form = _propose_form(session)
     return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=propose_form,
-                       today=services.today_in_beijing())
+                       history=services.load_history(session), today=services.today_in_beijing())
 
 
 @bp.route("/sessions/<int:session_id>/<any(accept, check_in, check_out, countersign):action>", methods=["POST"])
@@ -196,7 +195,8 @@ def session_propose(session_id: int):
     form = _propose_form(session, request.form)
     if not form.validate_on_submit():
         return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=form,
-                           today=services.today_in_beijing(), form=form, status=422)
+                           history=services.load_history(session), today=services.today_in_beijing(), form=form,
+                           status=422)
     return _run(session, services.propose, on=date.fromisoformat(form.on.data), today=services.today_in_beijing())
 
 

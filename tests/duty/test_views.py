@@ -287,3 +287,20 @@ def test_cli_generate_and_close_month(cal, runner):
         assert "sessions created" in runner.invoke(args=["duty", "generate"]).output
         result = runner.invoke(args=["duty", "close-month"])
     assert "visits marked missed: 1" in result.output  # 营盘社区's November visit never happened
+
+
+@freeze_time("2025-09-29 09:00:00+08:00")
+def test_national_day_move_shows_on_the_lawyers_list_the_calendar_and_the_public_page(world, client, auth):
+    duty.sync_national_holidays([2025])
+    duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+    duty.generate_all(first=date(2025, 9, 29), weeks=3)
+    db.session.commit()
+    public = client.get("/v/652701100001").text
+    assert "2025年10月9日星期四" in public and "因国庆节调整" in public
+    auth.login("lawyer")
+    mine = client.get("/duty/my").text
+    assert "2025年10月9日星期四" in mine and "因国庆节调整" in mine
+    auth.logout()
+    auth.login("head")
+    month = client.get(f"/duty/stations/{world.units['T1'].id}/2025/10").text
+    assert "国庆节" in month
