@@ -39,6 +39,22 @@ def _reset_postgres() -> None:
     db.session.commit()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_postgres_schema():
+    """On PostgreSQL, start the run from an empty schema.
+
+    ``create_all`` never alters an existing table, so a test database left behind by an older
+    checkout (a column missing) would fail every test; dropping the schema once per run avoids that.
+    """
+    if PG_URL:
+        app = create_app(TEST_CONFIG)
+        with app.app_context():
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+                conn.exec_driver_sql("CREATE SCHEMA public")
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app_config():
     """Per-test overrides of the app config (tests override this fixture or mutate the dict)."""

@@ -40,7 +40,8 @@ def _ids(w):
         org.select(Membership).where(Membership.user_id == w.users["officer"].id))
     return {
         "V1": w.units["V1"].id, "V3": w.units["V3"].id, "V4": w.units["V4"].id, "T1": w.units["T1"].id,
-        "P1": org.point_of(w.units["V1"]).id, "P4": org.point_of(w.units["V4"]).id,
+        "P1": org.point_of(w.units["V1"]).id, "PT1": org.point_of(w.units["T1"]).id,
+        "P4": org.point_of(w.units["V4"]).id,
         "firm": w.firm.id, "adv": adviser.id, "officer": w.users["officer"].id, "head2": w.users["head2"].id,
         "m_off": membership.id, **_sessions(w), "year": date.today().year, "month": date.today().month,
     }
@@ -99,6 +100,7 @@ MATRIX = [
     ("duty.compliance", "GET", "/duty/compliance", READERS),
     ("duty.generate", "POST", "/duty/generate", {"head", "county", "admin"}),
     ("duty.extra_new", "GET", "/duty/extra/new", {"head", "county", "admin"}),
+    ("duty.rule_edit", "GET", "/duty/rules/{PT1}", {"head", "county", "admin"}),
     ("duty.holidays", "GET", "/duty/holidays", READERS),
     ("duty.holidays", "POST", "/duty/holidays", ADMINS),
     ("duty.feed_manage", "GET", "/duty/feed", {"lawyer"}),

@@ -87,3 +87,16 @@ class SwapForm(ActionForm):
     reason = StringField(_l("原因"), filters=[clean_text],
                          validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)), *TEXT_CHECKS])
     submit = SubmitField(_l("互换"))
+
+
+class RuleForm(BaseForm):
+    """A station's weekly rule or a studio's monthly rule."""
+
+    weekday = ChoiceField(_l("星期"), coerce=int, validate_choice=True)
+    day_of_month = ChoiceField(_l("建议来村日（律师可另提日期）"), coerce=int, validate_choice=True)
+    starts_at = TimeField(_l("开始时间"), validators=[DataRequired(message=_l("请填写时间，格式如 19:00。"))])
+    ends_at = TimeField(_l("结束时间"), validators=[DataRequired(message=_l("请填写时间，格式如 21:00。"))])
+    holiday_policy = ChoiceField(_l("遇节假日"), validate_choice=True)
+    valid_from = LocalDateField(_l("开始日期"),
+                                validators=[DataRequired(message=_l("请填写开始日期，格式如 2026-12-01。"))])
+    submit = SubmitField(_l("保存"))

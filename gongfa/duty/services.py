@@ -657,3 +657,20 @@ def swap(session: DutySession, other: DutySession, *, actor: User, reason: str, 
             s.status = SessionStatus.PLANNED  # the new lawyer accepts the new day
             s.needs_substitute = False
     return session
+
+
+def rule_of(point: ServicePoint) -> DutyRule | None:
+    """The point's active weekly or monthly rule."""
+    return db.session.scalar(select(DutyRule).where(DutyRule.point_id == point.id, DutyRule.is_active.is_(True),
+                                                    DutyRule.kind.in_([RuleKind.WEEKLY, RuleKind.MONTHLY])))
+
+
+def update_rule(rule: DutyRule, *, weekday: int, day_of_month: int, starts_at: time, ends_at: time,
+                holiday_policy: HolidayPolicy, valid_from: date) -> DutyRule:
+    """Change a rule; sessions not yet generated follow it, ones already generated stay as they are."""
+    if ends_at <= starts_at:
+        raise ServiceError(_l("结束时间要晚于开始时间。"), "ends_at")
+    with audit.tracking(rule, "rule.update"):
+        rule.weekday, rule.day_of_month, rule.starts_at, rule.ends_at = weekday, day_of_month, starts_at, ends_at
+        rule.holiday_policy, rule.valid_from = holiday_policy, valid_from
+    return rule

@@ -1,7 +1,7 @@
 """Duty pages: the lawyer's visits on a phone, the officer's village, the head's month, compliance."""
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file, url_for
@@ -19,10 +19,11 @@ from gongfa.duty.forms import (
     ExtraSessionForm,
     HolidayForm,
     ProposeForm,
+    RuleForm,
     SubstituteForm,
     SwapForm,
 )
-from gongfa.duty.models import DutySession, ExtraKind, HolidayScope, RuleKind, SessionStatus
+from gongfa.duty.models import DutySession, ExtraKind, HolidayPolicy, HolidayScope, RuleKind, SessionStatus
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
@@ -325,6 +326,40 @@ def generate():
     db.session.commit()
     flash(_("已生成 %(n)d 条新的值班安排；已有的不会重复生成。", n=created), "success")
     return redirect(_back(url_for("home.index")), 303)
+
+
+@bp.route("/rules/<int:point_id>", methods=["GET", "POST"])
+@roles_required(*SUPERVISORS)
+def rule_edit(point_id: int):
+    """The station's Wednesday rule or the studio's monthly rule: day, hours, what a holiday does."""
+    point = db.session.get(ServicePoint, point_id) or abort(404)
+    require_unit(point.unit, *SUPERVISORS)
+    if point.kind not in (PointKind.STATION, PointKind.STUDIO):
+        abort(404)
+    rule = services.rule_of(point)
+    kind = RuleKind.WEEKLY if point.kind == PointKind.STATION else RuleKind.MONTHLY
+    form = RuleForm(obj=rule) if rule else RuleForm(weekday=2, day_of_month=15, valid_from=services.today_in_beijing())
+    form.weekday.choices = [(i, format_date(date(2026, 11, 23) + timedelta(days=i), "EEEE")) for i in range(7)]
+    form.day_of_month.choices = [(d, str(d)) for d in range(1, 29)]
+    form.holiday_policy.choices = HolidayPolicy.choices()
+    if request.method == "GET" and rule is None:
+        form.starts_at.data, form.ends_at.data = time(10, 0), time(14, 0)
+    if form.validate_on_submit():
+        values = {"weekday": form.weekday.data, "day_of_month": form.day_of_month.data,
+                  "starts_at": form.starts_at.data, "ends_at": form.ends_at.data,
+                  "holiday_policy": HolidayPolicy(form.holiday_policy.data), "valid_from": form.valid_from.data}
+        try:
+            if rule is None:
+                services.create_rule(point=point, kind=kind, **values)
+            else:
+                services.update_rule(rule, **values)
+        except ServiceError as error:
+            (getattr(form, error.field or "", None) or form.starts_at).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("已保存。新生成的值班会按这条规则安排。"), "success")
+            return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)
+    return render_page("duty/rule_form.html", form=form, point=point, kind=kind, status=422 if form.errors else 200)
 
 
 @bp.route("/extra/new", methods=["GET", "POST"])

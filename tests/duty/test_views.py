@@ -304,3 +304,19 @@ def test_national_day_move_shows_on_the_lawyers_list_the_calendar_and_the_public
     auth.login("head")
     month = client.get(f"/duty/stations/{world.units['T1'].id}/2025/10").text
     assert "国庆节" in month
+
+
+def test_head_sets_the_wednesday_rule_hours_and_generation_follows(world, client, auth):
+    auth.login("head")
+    point = org.point_of(world.units["T1"])
+    page = client.get(f"/duty/rules/{point.id}").text
+    assert "星期三" in page
+    data = {"weekday": 2, "day_of_month": 15, "starts_at": "16:00", "ends_at": "20:00", "holiday_policy": "cancel",
+            "valid_from": "2026-01-01"}
+    assert client.post(f"/duty/rules/{point.id}", data={**data, "ends_at": "15:00"}).status_code == 422
+    assert client.post(f"/duty/rules/{point.id}", data=data).status_code == 303
+    with freeze_time("2026-11-23 09:00:00+08:00"):
+        auth.login("head")
+        assert client.post("/duty/generate").status_code == 303
+    s = db.session.scalars(db.select(DutySession).where(DutySession.point_id == point.id)).first()
+    assert s.starts_at.hour == 16 and s.on.weekday() == 2
