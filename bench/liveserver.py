@@ -34,9 +34,16 @@ def database_url(tmp: Path, name: str = "gongfa_live") -> str:
 
 
 @contextmanager
-def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None):
-    """Yield the base URL of gunicorn serving the demo data; stop it afterwards."""
-    env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": database_url(tmp), "GONGFA_SECRET_KEY": "live-server",
+def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None, db_name: str = "gongfa_live",
+                info: dict | None = None):
+    """Yield the base URL of gunicorn serving the demo data; stop it afterwards.
+
+    ``info``, when given, receives the server's ``database_url`` (tests look at the rows themselves).
+    """
+    db_url = database_url(tmp, db_name)
+    if info is not None:
+        info["database_url"] = db_url
+    env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": db_url, "GONGFA_SECRET_KEY": "live-server",
            "GONGFA_SESSION_COOKIE_SECURE": "false", "GONGFA_RATELIMIT_LOGIN": "1000 per minute",
            **(extra_env or {})}
     flask = [sys.executable, "-m", "flask", "--app", "app"]
@@ -61,4 +68,8 @@ def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None):
             yield url
         finally:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

@@ -23,7 +23,8 @@ from gongfa.demo.seed import DEMO_PASSWORD as PASSWORD
 
 BUDGET = 14 * 1024
 PAGES = [(None, "/v/652701100001", "village public page"), (None, "/auth/login", "login"),
-         (None, "/", "visitor directory")]
+         (None, "/", "visitor directory"), (None, "/v/652701100001/book", "sign-up: sessions"),
+         (None, "/b/find", "sign-up: find a booking")]
 ROLES = ["admin", "bole-admin", "inspector", "head", "officer", "lawyer", "mediator"]
 
 
@@ -66,6 +67,10 @@ def measure(base: str, encoding: str) -> list[tuple]:
     for _who, path, label in PAGES:
         _s, body, headers = visitor.get(path)
         rows.append(("visitor", f"{label} {path}", len(body), len(css), len(visitor.text(body, headers))))
+        if path.endswith("/book"):  # and the form of the first session offered
+            form = re.search(r'href="(/book/\d+)[^"]*"', visitor.text(body, headers)).group(1)
+            _s, body, headers = visitor.get(form)
+            rows.append(("visitor", f"sign-up: form {form}", len(body), len(css), len(visitor.text(body, headers))))
     for role in ROLES:
         b = Browser(base, encoding)
         b.login(role)
@@ -107,7 +112,7 @@ def query_counts(db_url: str) -> list[tuple[str, int]]:
     with app.app_context():  # only to reach the engine: requests must get app contexts of their own
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
     visitor = app.test_client()
-    for path in ("/v/652701100001", "/"):
+    for path in ("/v/652701100001", "/", "/v/652701100001/book"):
         statements.clear()
         visitor.get(path)
         counts.append((f"visitor {path}", len(statements)))

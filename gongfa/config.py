@@ -33,6 +33,17 @@ DEFAULTS: dict = {
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; use redis:// when several hosts serve
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    # Public sign-up and booking look-up, per client address (the code + phone tail must not be guessable).
+    "RATELIMIT_SIGNUP": "6 per minute;30 per hour",
+    "RATELIMIT_LOOKUP": "10 per minute;60 per hour",
+    # Xinjiang office hours (自治区 yearly notice on 冬夏季作息时间; Beijing time): sign-up slots of the
+    # weekly and monthly sessions fall inside these periods, so nobody is booked into the lunch break.
+    "OFFICE_HOURS": {
+        "summer_from": "05-01",
+        "winter_from": "10-01",
+        "summer": [["10:00", "14:00"], ["16:00", "20:00"]],
+        "winter": [["10:00", "14:00"], ["15:30", "19:30"]],
+    },
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # xlsx imports are the largest uploads
     "MAX_FORM_MEMORY_SIZE": 500_000,
     "BABEL_DEFAULT_LOCALE": "zh_Hans",

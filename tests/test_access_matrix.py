@@ -26,12 +26,31 @@ def _sessions(w):
     today = duty.today_in_beijing()
     made = {}
     for key, kind in (("T1", RuleKind.WEEKLY), ("V1", RuleKind.MONTHLY), ("V3", RuleKind.MONTHLY)):
-        rule = duty.create_rule(point=org.point_of(w.units[key]), kind=kind, valid_from=date(2025, 1, 1))
+        # Village visits later this month, so that residents can still book them.
+        rule = duty.create_rule(point=org.point_of(w.units[key]), kind=kind, valid_from=date(2025, 1, 1),
+                                day_of_month=min(today.day + 1, 28))
         made[key] = duty.generate_sessions(rule, first=today, last=today.replace(day=28) if kind == RuleKind.MONTHLY
                                            else today + timedelta(days=7))[0]
     duty.renew_feed_token(w.users["lawyer"])
+    db.session.flush()
+    bookings = {key: _booking(made[v], phone) for key, v, phone in (("B1", "V1", "13800000001"),
+                                                                     ("B2", "V1", "13800000002"),
+                                                                     ("B3", "V3", "13800000003"))}
     db.session.commit()
-    return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token}
+    from gongfa.signup.public import _serializer
+
+    return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token,
+            **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id)}
+
+
+def _booking(session, phone):
+    from datetime import time
+
+    from gongfa.signup import services as signup
+    from gongfa.signup.models import BookingChannel, BookingKind
+
+    return signup.book(session, starts_at=time(10, 0), name="居民", phone=phone, village=None, language="zh_Hans",
+                       kind=BookingKind.CONSULTATION, description="", channel=BookingChannel.PUBLIC).booking
 
 
 def _ids(w):
@@ -105,6 +124,23 @@ MATRIX = [
     ("duty.holidays", "POST", "/duty/holidays", ADMINS),
     ("duty.feed_manage", "GET", "/duty/feed", {"lawyer"}),
     ("duty.feed", "GET", "/duty/feed/{token}.ics", ALL),
+    ("signup.session", "GET", "/signup/sessions/{S_V1}", STAFF),
+    ("signup.session", "GET", "/signup/sessions/{S_V3}", VIEWERS),
+    ("signup.walk_in", "POST", "/signup/sessions/{S_V1}/walk-in", STAFF - {"inspector"}),
+    ("signup.walk_in", "POST", "/signup/sessions/{S_V3}/walk-in", ADMINS),
+    ("signup.slots", "POST", "/signup/sessions/{S_V1}/slots", STAFF - {"inspector"}),
+    ("signup.booking_action", "POST", "/signup/bookings/{B1}/cancel", STAFF - {"inspector"}),
+    ("signup.booking_action", "POST", "/signup/bookings/{B3}/no_show", ADMINS),
+    ("signup.reveal", "POST", "/signup/bookings/{B1}/reveal", STAFF - {"inspector"}),
+    ("signup.reveal", "POST", "/signup/bookings/{B3}/reveal", ADMINS),  # another township's resident
+    ("signup.rate", "POST", "/signup/bookings/{B1}/rate", STAFF - {"inspector"}),
+    ("signup.ratings", "GET", "/signup/ratings", READERS | {"officer"}),
+    ("booking.sessions", "GET", "/v/652701100001/book", ALL),
+    ("booking.book", "GET", "/book/{S_V1}", ALL),
+    ("booking.receipt", "GET", "/b/{rcpt}", ALL),
+    ("booking.cancel", "POST", "/b/{rcpt}/cancel", ALL),
+    ("booking.rate", "POST", "/b/{rcpt}/rate", ALL),
+    ("booking.find", "GET", "/b/find", ALL),
     ("public.village", "GET", "/v/652701100001", ALL),
     ("static", "GET", "/static/css/app.css", ALL),
 ]

@@ -158,6 +158,9 @@ class DutySession(TimestampMixin, db.Model):
     countersigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     countersigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    # Sign-ups (gongfa/signup): slot length and people per slot; 0 minutes = no sign-up at this session.
+    slot_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    slot_capacity: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (two people, one session: no lost update)
 

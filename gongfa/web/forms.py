@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TimeField, ValidationError
+from wtforms import DateField, IntegerField, RadioField, SelectField, TimeField, ValidationError
 from wtforms.validators import StopValidation
 
 from gongfa.i18n import _l
@@ -187,3 +187,23 @@ class ChoiceField(SelectField):
             if self.data == value or (self.data is None and value in (None, "")):
                 return
         raise ValidationError(_l("请从列表中选择。"))
+
+
+class LocalRadioField(RadioField):
+    """RadioField whose "not a valid choice" message is ours, in the user's language."""
+
+    def pre_validate(self, form):
+        """Refuse a missing value or one that is not among the choices."""
+        if self.data is None or not any(self.data == value for value, *_ in self.iter_choices()):
+            raise ValidationError(_l("请从列表中选择一项。"))
+
+
+class LocalIntegerField(IntegerField):
+    """IntegerField with a translated message for text that is not a whole number."""
+
+    def process_formdata(self, valuelist):
+        """Parse, or record our own message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("请填写整数。"))) from error

@@ -1,0 +1,173 @@
+"""Residents book without an account: from the village page (the QR code on the notice board), on a phone.
+
+Staff who are logged in use the same pages to book for someone at the window or on the phone.
+"""
+
+from datetime import time
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from gongfa.db import db
+from gongfa.duty.models import DutySession
+from gongfa.duty.services import today_in_beijing
+from gongfa.extensions import limiter
+from gongfa.org.models import Unit, UnitLevel
+from gongfa.org.public import _village
+from gongfa.org.services import ServiceError
+from gongfa.signup import services
+from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm, new_form_token
+from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
+from gongfa.web.rendering import current_locale_code, local_name, render_page
+
+bp = Blueprint("booking", __name__)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="booking-receipt")
+
+
+def receipt_url(booking: Booking) -> str:
+    """The receipt's address: signed, so it cannot be guessed from the code."""
+    return url_for("booking.receipt", token=_serializer().dumps(booking.id))
+
+
+def _booking_from(token: str) -> Booking:
+    try:
+        booking_id = _serializer().loads(token)
+    except BadSignature:
+        abort(404)
+    return db.session.get(Booking, booking_id) or abort(404)
+
+
+def _is_staff() -> bool:
+    return bool(current_user.is_authenticated)
+
+
+@bp.route("/v/<code>/book")
+def sessions(code: str):
+    """The village's and its township's sessions open for sign-up, with places left."""
+    village = _village(code[:12])
+    today = today_in_beijing()
+    found = services.bookable_sessions(village, today)
+    return render_page("signup/public_sessions.html", unit=village, sessions=found,
+                       slots=services.slot_views(found))
+
+
+def _form_for(session: DutySession, village: Unit | None, formdata=None) -> BookingForm:
+    form = BookingForm(formdata=formdata)
+    slots = services.slot_views([session])[session.id]
+    form.slot.choices = [(s.key, s.key) for s in slots]
+    home = village or (session.point.unit if session.point.unit.level == UnitLevel.VILLAGE else None)
+    near = services.villages_near(home) if home else services.villages_of(session.point.unit)
+    form.village_id.choices = [(None, "—")] + [(u.id, local_name(u)) for u in near]
+    if formdata is None:
+        form.form_token.data = new_form_token()
+        form.language.data = current_locale_code()
+        form.village_id.data = home.id if home else None
+        free = [s.key for s in slots if s.free]
+        form.slot.data = free[0] if free else None
+    return form
+
+
+@bp.route("/book/<int:session_id>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP"], methods=["POST"], exempt_when=_is_staff)
+def book(session_id: int):
+    """Choose a slot and sign up; a full slot puts you on its waitlist."""
+    session = db.session.get(DutySession, session_id) or abort(404)
+    village = db.session.scalar(db.select(Unit).where(Unit.code == request.args.get("v", "")[:12],
+                                                      Unit.level == UnitLevel.VILLAGE))
+    today = today_in_beijing()
+    if not services.is_bookable(session, today):
+        return render_page("signup/closed.html", s=session, unit=village, status=410)
+    form = _form_for(session, village, request.form if request.method == "POST" else None)
+    if form.validate_on_submit():
+        if form.website.data and not _is_staff():  # the bot trap: say nothing useful, book nothing
+            abort(400)
+        try:
+            outcome = services.book(
+                session, starts_at=time.fromisoformat(form.slot.data), name=form.name.data, phone=form.phone.data,
+                village=db.session.get(Unit, form.village_id.data) if form.village_id.data else None,
+                language=form.language.data, kind=BookingKind(form.kind.data), description=form.description.data,
+                channel=BookingChannel.STAFF if _is_staff() else BookingChannel.PUBLIC,
+                actor=current_user if _is_staff() else None, form_token=form.form_token.data, today=today)
+        except ServiceError as error:
+            db.session.rollback()
+            (getattr(form, error.field or "", None) or form.slot).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            booking = outcome.booking
+            if outcome.repeat:
+                flash(_("这次值班您已经预约过了，下面是原来的预约。"), "info")
+            elif booking.status == BookingStatus.WAITLISTED:
+                flash(_("这个时段已约满，您已进入候补名单。有人取消时会按顺序递补。"), "info")
+            else:
+                flash(_("预约成功。请记下预约码。"), "success")
+            return redirect(receipt_url(booking), 303)
+    return render_page("signup/public_form.html", s=session, form=form, unit=village,
+                       slots=services.slot_views([session])[session.id], status=422 if form.errors else 200)
+
+
+@bp.route("/b/<token>")
+def receipt(token: str):
+    """The receipt: code, time and place; cancel while it is open, rate once attended. Printable."""
+    booking = _booking_from(token)
+    return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
+                       rate_form=RateForm() if _can_rate(booking) else None, cancel_form=EmptyForm())
+
+
+def _can_rate(booking: Booking) -> bool:
+    return booking.status == BookingStatus.ATTENDED and booking.rating is None
+
+
+@bp.route("/b/<token>/cancel", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], exempt_when=_is_staff)
+def cancel(token: str):
+    """Cancel from the receipt; the first person waiting for the slot moves up."""
+    booking = _booking_from(token)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.cancel(booking)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("预约已取消。"), "success")
+    return redirect(receipt_url(booking), 303)
+
+
+@bp.route("/b/<token>/rate", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"])
+def rate(token: str):
+    """一事一评 by the resident."""
+    booking = _booking_from(token)
+    form = RateForm()
+    if form.validate_on_submit():
+        try:
+            services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.value.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("谢谢您的评价。"), "success")
+            return redirect(receipt_url(booking), 303)
+    return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
+                       rate_form=form, cancel_form=EmptyForm(), form=form, status=422)
+
+
+@bp.route("/b/find", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], methods=["POST"])
+def find():
+    """Find a booking with its code and the phone number's last four digits (to see, cancel or rate it)."""
+    form = FindForm()
+    if form.validate_on_submit():
+        booking = services.find(form.code.data, form.tail.data)
+        if booking is not None:
+            return redirect(receipt_url(booking), 303)
+        form.code.errors.append(_("没有找到这个预约，请核对预约码和手机号后四位。"))
+    return render_page("signup/find.html", form=form, status=422 if form.errors else 200)

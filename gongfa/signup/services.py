@@ -1,0 +1,421 @@
+"""Sign-ups: slots inside office hours, booking without overbooking, waitlist, cancelling, ratings.
+
+Capacity is guarded by the database, never by a read-then-write in Python (DESIGN §7): a slot's
+``booked`` counter only moves through ``UPDATE … SET booked = booked + 1 WHERE booked < capacity``, and
+the row count says whether the place was won. That is atomic on SQLite (one writer at a time) and on
+PostgreSQL (the row is locked by the UPDATE), and a check constraint backs it up. A double tap carries
+the same one-time form token, whose unique constraint turns the second submit into the first booking.
+"""
+
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from gongfa.audit import services as audit
+from gongfa.db import db, utcnow
+from gongfa.duty.models import DutySession, ExtraKind, RuleKind, SessionStatus
+from gongfa.duty.services import today_in_beijing
+from gongfa.i18n import _l
+from gongfa.org.models import ServicePoint, Unit, UnitLevel
+from gongfa.org.services import ServiceError
+from gongfa.people.models import User
+from gongfa.signup.models import (
+    ACTIVE,
+    Booking,
+    BookingChannel,
+    BookingKind,
+    BookingStatus,
+    Rating,
+    RatingValue,
+    Slot,
+)
+
+BOOKABLE_STATUSES = (SessionStatus.PLANNED, SessionStatus.PROPOSED, SessionStatus.CONFIRMED,
+                     SessionStatus.CHECKED_IN)
+HORIZON_DAYS = 42  # residents can book up to six weeks ahead
+CODE_DIGITS = 6
+
+
+# --- office hours and slots ------------------------------------------------------------------
+
+
+def _hm(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def office_periods(on: date) -> list[tuple[time, time]]:
+    """Xinjiang's office hours on a day: summer from 5/1, winter from 10/1 (config OFFICE_HOURS)."""
+    conf = current_app.config["OFFICE_HOURS"]
+    summer_from = date(on.year, *map(int, conf["summer_from"].split("-")))
+    winter_from = date(on.year, *map(int, conf["winter_from"].split("-")))
+    season = "summer" if summer_from <= on < winter_from else "winter"
+    return [(_hm(a), _hm(b)) for a, b in conf[season]]
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _time(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def slot_times(session: DutySession) -> list[tuple[time, time]]:
+    """The session's slots: its hours cut into ``slot_minutes`` pieces.
+
+    Weekly and monthly sessions keep to office hours (no slot in the lunch break); an evening or
+    weekend clinic is outside office hours on purpose and keeps its own hours.
+    """
+    step = session.slot_minutes
+    if step <= 0:
+        return []
+    start, end = _minutes(session.starts_at), _minutes(session.ends_at)
+    if session.kind == RuleKind.EXTRA:
+        periods = [(start, end)]
+    else:
+        periods = [(max(start, _minutes(a)), min(end, _minutes(b))) for a, b in office_periods(session.on)]
+    slots = []
+    for first, last in periods:
+        t = first
+        while t + step <= last:
+            slots.append((_time(t), _time(t + step)))
+            t += step
+    return slots
+
+
+def is_bookable(session: DutySession, today: date) -> bool:
+    """Residents can sign up: an open weekly/monthly session or clinic from today to six weeks ahead."""
+    return (session.status in BOOKABLE_STATUSES and today <= session.on <= today + timedelta(days=HORIZON_DAYS)
+            and session.extra_kind not in (ExtraKind.HOME_VISIT, ExtraKind.LECTURE)
+            and session.slot_minutes > 0)
+
+
+def _insert_ignoring_duplicates(rows: list[dict]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING on either database (two requests may create the same slots)."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(Slot).values(rows).on_conflict_do_nothing(index_elements=["session_id", "starts_at"]))
+
+
+def ensure_slots(session: DutySession) -> None:
+    """Create the session's slot rows (idempotent, safe under concurrency)."""
+    _insert_ignoring_duplicates([{"session_id": session.id, "starts_at": a, "ends_at": b,
+                                  "capacity": session.slot_capacity, "booked": 0}
+                                 for a, b in slot_times(session)])
+
+
+@dataclass
+class SlotView:
+    """A slot as a resident sees it, before or after its row exists."""
+
+    starts_at: time
+    ends_at: time
+    capacity: int
+    booked: int
+
+    @property
+    def free(self) -> int:
+        """Places left."""
+        return max(self.capacity - self.booked, 0)
+
+    @property
+    def key(self) -> str:
+        """The form value: the start time."""
+        return self.starts_at.strftime("%H:%M")
+
+
+def slot_views(sessions: list[DutySession]) -> dict[int, list[SlotView]]:
+    """Each session's slots with places left, in one query (rows not created yet are empty)."""
+    ids = [s.id for s in sessions]
+    rows = defaultdict(dict)
+    if ids:
+        for slot in db.session.scalars(select(Slot).where(Slot.session_id.in_(ids))):
+            rows[slot.session_id][slot.starts_at] = slot
+    out = {}
+    for s in sessions:
+        views = []
+        for a, b in slot_times(s):
+            row = rows[s.id].get(a)
+            views.append(SlotView(a, b, row.capacity if row else s.slot_capacity, row.booked if row else 0))
+        out[s.id] = views
+    return out
+
+
+def bookable_sessions(village: Unit, today: date) -> list[DutySession]:
+    """The sessions a resident of a village can book: the village's visits and the township's Wednesdays."""
+    unit_ids = [village.id] + ([village.parent_id] if village.parent_id else [])
+    sessions = db.session.scalars(
+        select(DutySession).join(ServicePoint, ServicePoint.id == DutySession.point_id)
+        .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer))
+        .where(ServicePoint.unit_id.in_(unit_ids), DutySession.on.between(today, today + timedelta(days=HORIZON_DAYS)),
+               DutySession.status.in_(BOOKABLE_STATUSES))
+        .order_by(DutySession.on, DutySession.starts_at))
+    return [s for s in sessions if is_bookable(s, today)]
+
+
+def villages_of(township: Unit) -> list[Unit]:
+    """A township's villages and communities, for the resident's "which village" choice."""
+    return list(db.session.scalars(select(Unit).where(
+        Unit.parent_id == township.id, Unit.level == UnitLevel.VILLAGE, Unit.is_active.is_(True))
+        .order_by(Unit.code)))
+
+
+def villages_near(village: Unit) -> list[Unit]:
+    """The villages of the same township as ``village``."""
+    return villages_of(village.parent) if village.parent_id else [village]
+
+
+def set_slots(session: DutySession, *, slot_minutes: int, slot_capacity: int, actor: User) -> DutySession:
+    """Change slot length (only while nobody has booked) and places per slot (never below those booked)."""
+    booked = db.session.scalar(select(func.count(Booking.id)).where(
+        Booking.session_id == session.id, Booking.slot_id.isnot(None))) or 0
+    if slot_minutes != session.slot_minutes and booked:
+        raise ServiceError(_l("已经有人预约，不能再改时段长度；可以改每个时段的人数。"), "slot_minutes")
+    fullest = db.session.scalar(select(func.max(Slot.booked)).where(Slot.session_id == session.id)) or 0
+    if slot_capacity < fullest:
+        raise ServiceError(_l("有的时段已经约了%(n)d人，人数不能少于%(n)d。", n=fullest), "slot_capacity")
+    with audit.tracking(session, "session.slots"):
+        session.slot_minutes, session.slot_capacity = slot_minutes, slot_capacity
+    if slot_minutes != 0 and not booked:
+        db.session.execute(Slot.__table__.delete().where(Slot.session_id == session.id))
+    db.session.execute(update(Slot).where(Slot.session_id == session.id).values(capacity=slot_capacity))
+    for slot in db.session.scalars(select(Slot).where(Slot.session_id == session.id)):
+        _promote(slot)
+    return session
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    """Six digits, easy to read out over the phone in any of the three languages."""
+    while True:
+        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        if code[0] != "0" and not db.session.scalar(select(Booking.id).where(Booking.code == code)):
+            return code
+
+
+def by_token(token: str | None) -> Booking | None:
+    """The booking a one-time form token already made."""
+    return db.session.scalar(select(Booking).where(Booking.form_token == token)) if token else None
+
+
+def _active_for_phone(session: DutySession, phone: str) -> Booking | None:
+    return db.session.scalar(select(Booking).where(Booking.session_id == session.id, Booking.phone == phone,
+                                                   Booking.status.in_(ACTIVE)).limit(1)) if phone else None
+
+
+@dataclass
+class Outcome:
+    """What a sign-up produced, and whether it was an earlier booking handed back."""
+
+    booking: Booking
+    repeat: bool = False
+
+
+def book(session: DutySession, *, starts_at: time | None, name: str, phone: str, village: Unit | None,
+         language: str, kind: BookingKind, description: str, channel: BookingChannel,
+         actor: User | None = None, form_token: str | None = None, today: date | None = None) -> Outcome:
+    """Sign a resident up for a slot: booked if a place is free, else waitlisted; walk-ins are attended.
+
+    The same form token or the same phone at the same session gives back the earlier booking.
+    """
+    today = today or today_in_beijing()
+    earlier = by_token(form_token) or (_active_for_phone(session, phone) if channel != BookingChannel.WALK_IN
+                                       else None)
+    if earlier is not None:
+        return Outcome(earlier, repeat=True)
+    try:
+        booking = _book_once(session, starts_at=starts_at, name=name, phone=phone, village=village,
+                             language=language, kind=kind, description=description, channel=channel, actor=actor,
+                             form_token=form_token, today=today)
+    except IntegrityError:
+        # Another request with the same form token won the race (a double tap): hand back its booking.
+        db.session.rollback()
+        earlier = by_token(form_token)
+        if earlier is None:
+            raise
+        return Outcome(earlier, repeat=True)
+    return Outcome(booking)
+
+
+def _book_once(session: DutySession, *, starts_at, name, phone, village, language, kind, description, channel,
+               actor, form_token, today) -> Booking:
+    slot = None
+    if channel == BookingChannel.WALK_IN:
+        if session.on > today:
+            raise ServiceError(_l("现场来访只能登记在今天或以前的值班。"))
+        status = BookingStatus.ATTENDED
+    else:
+        if not is_bookable(session, today):
+            raise ServiceError(_l("这次值班已不接受预约，请选择其他日期。"), "slot")
+        ensure_slots(session)
+        slot = db.session.scalar(select(Slot).where(Slot.session_id == session.id, Slot.starts_at == starts_at))
+        if slot is None:
+            raise ServiceError(_l("请选择一个时段。"), "slot")
+        won = db.session.execute(update(Slot).where(Slot.id == slot.id, Slot.booked < Slot.capacity)
+                                 .values(booked=Slot.booked + 1)).rowcount == 1
+        status = BookingStatus.BOOKED if won else BookingStatus.WAITLISTED
+    booking = Booking(session_id=session.id, slot_id=slot.id if slot else None, code=_new_code(),
+                      form_token=form_token or None, kind=kind, status=status, channel=channel, name=name,
+                      phone=phone or "", village_id=village.id if village else None, language=language,
+                      description=description or "", created_by_id=actor.id if actor else None,
+                      closed_at=utcnow() if status == BookingStatus.ATTENDED else None)
+    db.session.add(booking)
+    db.session.flush()
+    audit.record("booking.create", booking, actor_id=actor.id if actor else None)
+    return booking
+
+
+def waitlist_position(booking: Booking) -> int:
+    """1 for the first person waiting for the same slot."""
+    if booking.status != BookingStatus.WAITLISTED:
+        return 0
+    ahead = db.session.scalar(select(func.count(Booking.id)).where(
+        Booking.slot_id == booking.slot_id, Booking.status == BookingStatus.WAITLISTED, Booking.id < booking.id))
+    return (ahead or 0) + 1
+
+
+def _promote(slot: Slot) -> list[Booking]:
+    """Move waiting people up into free places, first come first served."""
+    promoted = []
+    while True:
+        first = db.session.scalar(select(Booking).where(Booking.slot_id == slot.id,
+                                                        Booking.status == BookingStatus.WAITLISTED)
+                                  .order_by(Booking.id).limit(1))
+        if first is None:
+            return promoted
+        won = db.session.execute(update(Slot).where(Slot.id == slot.id, Slot.booked < Slot.capacity)
+                                 .values(booked=Slot.booked + 1)).rowcount == 1
+        if not won:
+            return promoted
+        taken = db.session.execute(update(Booking).where(Booking.id == first.id,
+                                                         Booking.status == BookingStatus.WAITLISTED)
+                                   .values(status=BookingStatus.BOOKED, promoted_at=utcnow())).rowcount == 1
+        if not taken:  # someone else promoted or cancelled them meanwhile: give the place back
+            db.session.execute(update(Slot).where(Slot.id == slot.id).values(booked=Slot.booked - 1))
+            continue
+        db.session.refresh(first)
+        audit.record("booking.promote", first, before={"status": "waitlisted"}, after={"status": "booked"})
+        promoted.append(first)
+
+
+def find(code: str, phone_tail: str) -> Booking | None:
+    """A booking by its code and the last four digits of the phone number (both must match)."""
+    booking = db.session.scalar(select(Booking).where(Booking.code == code))
+    if booking is None or not booking.phone or not secrets.compare_digest(booking.phone_tail, phone_tail):
+        return None
+    return booking
+
+
+def _close(booking: Booking, status: BookingStatus, action: str, actor: User | None) -> list[Booking]:
+    was = booking.status
+    freed = db.session.execute(update(Booking).where(Booking.id == booking.id, Booking.status == was)
+                               .values(status=status, closed_at=utcnow())).rowcount == 1
+    if not freed:
+        raise ServiceError(_l("这个预约刚刚被别人处理过，请刷新后再看。"))
+    db.session.refresh(booking)
+    audit.record(action, booking, before={"status": was.value}, after={"status": status.value},
+                 actor_id=actor.id if actor else None)
+    if was == BookingStatus.BOOKED and booking.slot_id and status == BookingStatus.CANCELLED:
+        slot = db.session.get(Slot, booking.slot_id)
+        db.session.execute(update(Slot).where(Slot.id == slot.id, Slot.booked > 0).values(booked=Slot.booked - 1))
+        return _promote(slot)
+    return []
+
+
+def cancel(booking: Booking, *, actor: User | None = None) -> list[Booking]:
+    """Cancel a booking or a place on the waitlist; the first person waiting moves up. Returns who did."""
+    if booking.status not in ACTIVE:
+        raise ServiceError(_l("这个预约已经不能取消了（状态：%(status)s）。", status=booking.status.title))
+    return _close(booking, BookingStatus.CANCELLED, "booking.cancel", actor)
+
+
+def mark(booking: Booking, status: BookingStatus, *, actor: User, today: date | None = None) -> None:
+    """Staff record on the day whether the resident came."""
+    today = today or today_in_beijing()
+    if status not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
+        raise ServiceError(_l("无效的操作。"))
+    if booking.session.on > today:
+        raise ServiceError(_l("到场情况要在值班当天或以后登记。"))
+    if booking.status not in ACTIVE:
+        raise ServiceError(_l("这个预约已经不能改了（状态：%(status)s）。", status=booking.status.title))
+    _close(booking, status, f"booking.{status.value}", actor)
+
+
+# --- 一事一评 -------------------------------------------------------------------------------------
+
+
+def rate(booking: Booking, *, value: RatingValue, comment: str, actor: User | None = None) -> Rating:
+    """One rating per attended booking: the resident's own (with the code) or one staff wrote down."""
+    if booking.status != BookingStatus.ATTENDED:
+        raise ServiceError(_l("到场接受服务以后才能评价。"), "value")
+    already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
+    if booking.rating is not None:
+        raise already
+    rating = Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
+                    recorded_by_id=actor.id if actor else None)
+    db.session.add(rating)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same rating sent twice at once
+        db.session.rollback()
+        raise already from None
+    audit.record("rating.create", rating, actor_id=actor.id if actor else None)
+    return rating
+
+
+@dataclass
+class RatingRow:
+    """Counts of the three answers for one lawyer, village or session."""
+
+    label: object  # a lawyer's name or a Unit (shown in the reader's language)
+    counts: Counter
+
+    @property
+    def total(self) -> int:
+        """All ratings."""
+        return sum(self.counts.values())
+
+    @property
+    def satisfied_share(self) -> int:
+        """满意 + 基本满意, in per cent of all ratings."""
+        good = self.counts[RatingValue.SATISFIED] + self.counts[RatingValue.BASIC]
+        return round(100 * good / self.total) if self.total else 0
+
+
+def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[RatingRow]]:
+    """Ratings in scope and period, per lawyer and per village (the session's place)."""
+    rows = db.session.execute(
+        select(Rating.value, User.full_name, Unit)
+        .join(Booking, Booking.id == Rating.booking_id)
+        .join(DutySession, DutySession.id == Booking.session_id)
+        .join(ServicePoint, ServicePoint.id == DutySession.point_id)
+        .join(Unit, Unit.id == ServicePoint.unit_id)
+        .outerjoin(User, User.id == DutySession.lawyer_id)
+        .where(unit_filter, DutySession.on.between(first, last))).all()
+    by_lawyer: dict[str, Counter] = defaultdict(Counter)
+    by_place: dict[Unit, Counter] = defaultdict(Counter)
+    for value, lawyer, place in rows:
+        by_lawyer[lawyer or "—"][value] += 1
+        by_place[place][value] += 1
+    return {"lawyer": [RatingRow(k, v) for k, v in sorted(by_lawyer.items())],
+            "place": [RatingRow(k, v) for k, v in sorted(by_place.items(), key=lambda kv: kv[0].code)]}
+
+
+def session_bookings(session: DutySession) -> list[Booking]:
+    """All bookings of a session, by slot then order of arrival, with ratings and villages."""
+    return list(db.session.scalars(
+        select(Booking).options(joinedload(Booking.slot), joinedload(Booking.rating), joinedload(Booking.village))
+        .where(Booking.session_id == session.id).order_by(Booking.slot_id.is_(None), Booking.slot_id, Booking.id)))

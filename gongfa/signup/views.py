@@ -1,0 +1,195 @@
+"""Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
+
+import calendar
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from gongfa.audit import services as audit
+from gongfa.auth.scope import current_scope, roles_required
+from gongfa.db import db
+from gongfa.duty.models import DutySession
+from gongfa.duty.services import today_in_beijing
+from gongfa.org.models import Unit, UnitLevel
+from gongfa.org.services import ServiceError
+from gongfa.people.models import Role
+from gongfa.signup import bp, services
+from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm, new_form_token
+from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
+from gongfa.web.rendering import current_locale_code, local_name, render_page
+
+STAFF = (Role.OFFICER, Role.STATION_HEAD, Role.MEDIATOR, Role.BUREAU_ADMIN)
+VIEWERS = (*STAFF, Role.INSPECTOR)
+RATING_READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
+
+
+def _own(session: DutySession) -> bool:
+    return session.lawyer_id == current_user.id
+
+
+def _may_manage(session: DutySession) -> bool:
+    """The session's lawyer, and staff of the place (village officer, station head, mediators, bureau)."""
+    return _own(session) or current_scope().covers(session.point.unit, *STAFF)
+
+
+def _session(session_id: int, *, manage: bool = False) -> DutySession:
+    session = db.session.get(DutySession, session_id) or abort(404)
+    allowed = _may_manage(session) if manage else (_own(session) or current_scope().covers(session.point.unit,
+                                                                                           *VIEWERS))
+    if not allowed:
+        abort(403)
+    return session
+
+
+def _booking(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id) or abort(404)
+    _session(booking.session_id, manage=True)
+    return booking
+
+
+def _walk_in_form(session: DutySession, formdata=None) -> WalkInForm:
+    form = WalkInForm(formdata=formdata)
+    unit = session.point.unit
+    villages = services.villages_near(unit) if unit.level == UnitLevel.VILLAGE else services.villages_of(unit)
+    form.village_id.choices = [(None, "—")] + [(u.id, local_name(u)) for u in villages]
+    if formdata is None:
+        form.form_token.data = new_form_token()
+        form.language.data = current_locale_code()
+        form.village_id.data = unit.id if unit.level == UnitLevel.VILLAGE else None
+    return form
+
+
+def _page(session: DutySession, *, walk_in: WalkInForm | None = None, slots_form: SlotSettingsForm | None = None,
+          revealed: int | None = None, status: int = 200, form=None):
+    manage = _may_manage(session)
+    bookings = services.session_bookings(session)
+    return render_page(
+        "signup/session.html", s=session, bookings=bookings, manage=manage, revealed=revealed,
+        slots=services.slot_views([session])[session.id], bookable=services.is_bookable(session, today_in_beijing()),
+        walk_in=walk_in or (_walk_in_form(session) if manage else None),
+        slots_form=slots_form or (SlotSettingsForm(obj=session) if manage else None),
+        button=EmptyForm(), rate_form=RateForm(), form=form, status=status)
+
+
+@bp.route("/sessions/<int:session_id>")
+@login_required
+def session(session_id: int):
+    """Who signed up for a session, slot by slot, and who is waiting; phone numbers masked."""
+    return _page(_session(session_id))
+
+
+@bp.route("/sessions/<int:session_id>/walk-in", methods=["POST"])
+@login_required
+def walk_in(session_id: int):
+    """Record a resident who came without booking."""
+    session = _session(session_id, manage=True)
+    form = _walk_in_form(session, request.form)
+    if form.validate_on_submit():
+        try:
+            services.book(session, starts_at=None, name=form.name.data, phone=form.phone.data or "",
+                          village=db.session.get(Unit, form.village_id.data) if form.village_id.data else None,
+                          language=form.language.data, kind=BookingKind(form.kind.data),
+                          description=form.description.data, channel=BookingChannel.WALK_IN, actor=current_user,
+                          form_token=form.form_token.data)
+        except ServiceError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("已登记现场来访。"), "success")
+            return redirect(url_for("signup.session", session_id=session.id), 303)
+    return _page(session, walk_in=form, form=form, status=422)
+
+
+@bp.route("/sessions/<int:session_id>/slots", methods=["POST"])
+@login_required
+def slots(session_id: int):
+    """Slot length and people per slot."""
+    session = _session(session_id, manage=True)
+    form = SlotSettingsForm()
+    if form.validate_on_submit():
+        try:
+            services.set_slots(session, slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data,
+                               actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "slot_capacity").errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("已保存。"), "success")
+            return redirect(url_for("signup.session", session_id=session.id), 303)
+    return _page(db.session.get(DutySession, session_id), slots_form=form, form=form, status=422)
+
+
+@bp.route("/bookings/<int:booking_id>/<any(attended, no_show, cancel):action>", methods=["POST"])
+@login_required
+def booking_action(booking_id: int, action: str):
+    """Came, did not come, or cancel (which moves the first person waiting up)."""
+    booking = _booking(booking_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "cancel":
+            promoted = services.cancel(booking, actor=current_user)
+            for p in promoted:
+                flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
+        else:
+            services.mark(booking, BookingStatus(action), actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
+
+
+@bp.route("/bookings/<int:booking_id>/reveal", methods=["POST"])
+@login_required
+def reveal(booking_id: int):
+    """Show one resident's full phone number to call them; the look is recorded in the audit trail."""
+    booking = _booking(booking_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    audit.record("booking.reveal_phone", booking, before={}, after={"field": "phone"})
+    db.session.commit()
+    return _page(db.session.get(DutySession, booking.session_id), revealed=booking.id)
+
+
+@bp.route("/bookings/<int:booking_id>/rate", methods=["POST"])
+@login_required
+def rate(booking_id: int):
+    """Write down the resident's rating (一事一评) when they give it at the desk or on the phone."""
+    booking = _booking(booking_id)
+    form = RateForm()
+    if form.validate_on_submit():
+        try:
+            services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("评价已记录。"), "success")
+    else:
+        flash(_("请选择满意、基本满意或不满意。"), "error")
+    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
+
+
+def _quarter(today: date) -> tuple[date, date]:
+    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return first, first.replace(month=first.month + 2, day=calendar.monthrange(first.year, first.month + 2)[1])
+
+
+@bp.route("/ratings")
+@roles_required(*RATING_READERS)
+def ratings():
+    """一事一评 results this quarter (or a chosen one), per lawyer and per village or station."""
+    try:
+        first = date.fromisoformat(request.args.get("from", ""))
+        last = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        first, last = _quarter(today_in_beijing())
+    summary = services.rating_summary(current_scope().unit_filter(*RATING_READERS), first=first, last=last)
+    return render_page("signup/ratings.html", summary=summary, first=first, last=last, values=list(RatingValue))

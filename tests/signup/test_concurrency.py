@@ -1,0 +1,103 @@
+"""50 residents press "submit" at the same moment for one slot of a real server (gunicorn, 4 workers).
+
+Runs on SQLite and, with GONGFA_TEST_DATABASE_URL, on PostgreSQL: the slot never holds more than its
+capacity, everyone else is waitlisted and told so, nothing is half-written, and a double tap makes one
+booking.
+"""
+
+import http.cookiejar
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+
+from sqlalchemy import create_engine, func, select, update
+from sqlalchemy.orm import Session
+
+from bench.liveserver import live_server
+from gongfa.duty.models import DutySession, RuleKind, SessionStatus
+from gongfa.signup.models import Booking, BookingStatus, Slot
+
+PEOPLE = 50
+CAPACITY = 5
+
+
+class Resident:
+    """One phone: its own cookies, the form it loaded, and what the server answered."""
+
+    def __init__(self, base: str, index: int):
+        self.base, self.index = base, index
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.fields: dict = {}
+
+    def load(self, session_id: int) -> None:
+        html = self.opener.open(f"{self.base}/book/{session_id}", timeout=30).read().decode()
+        self.fields = {name: re.search(rf'name="{name}" type="hidden" value="([^"]+)"', html).group(1)
+                       for name in ("csrf_token", "form_token")}
+        self.session_id = session_id
+
+    def submit(self) -> tuple[int, str]:
+        data = urllib.parse.urlencode({
+            **self.fields, "slot": "10:00",
+            "name": "居民" + "甲乙丙丁戊己庚辛壬癸"[self.index % 10] + "金木水火土"[self.index // 10],
+            "phone": f"1391234{self.index:04d}", "village_id": "", "language": "zh_Hans", "kind": "consultation",
+            "description": ""}).encode()
+        try:
+            with self.opener.open(f"{self.base}/book/{self.session_id}", data=data, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def _status(html: str) -> str:
+    code = re.search(r'class="code"><bdi dir="ltr">(\d{6})<', html).group(1)
+    return code, ("booked" if "已预约" in html and "候补第" not in html else "waitlisted" if "候补第" in html else "?")
+
+
+def test_fifty_simultaneous_sign_ups_never_overfill_a_slot(tmp_path):
+    info: dict = {}
+    env = {"GONGFA_RATELIMIT_SIGNUP": "10000 per minute", "GONGFA_RATELIMIT_LOOKUP": "10000 per minute"}
+    with live_server(tmp_path, workers=4, extra_env=env, db_name="gongfa_race", info=info) as url:
+        engine = create_engine(info["database_url"])
+        with Session(engine) as db:
+            today = date.today()
+            session_id = db.scalar(select(DutySession.id).where(
+                DutySession.kind == RuleKind.WEEKLY, DutySession.on.between(today + timedelta(days=1),
+                                                                            today + timedelta(days=30)),
+                DutySession.status.in_([SessionStatus.PLANNED, SessionStatus.CONFIRMED])).order_by(DutySession.on))
+            db.execute(update(DutySession).where(DutySession.id == session_id).values(slot_capacity=CAPACITY))
+            db.commit()
+        residents = [Resident(url, i) for i in range(PEOPLE)]
+        for r in residents:
+            r.load(session_id)
+        start = threading.Barrier(PEOPLE + 1)
+
+        def fire(r: Resident):
+            start.wait()
+            return r.submit()
+
+        # Everyone at once, and the first resident's phone sends the same form twice (a double tap).
+        with ThreadPoolExecutor(PEOPLE + 1) as pool:
+            futures = [pool.submit(fire, r) for r in residents] + [pool.submit(fire, residents[0])]
+            answers = [f.result() for f in futures]
+
+        errors = [re.findall(r'class="error"[^>]*>(.*?)</p>', html) for status, html in answers if status != 200]
+        assert {status for status, _ in answers} == {200}, errors  # every one answered with a receipt, no 500
+        told = dict(_status(html) for _, html in answers)
+        assert len(told) == PEOPLE  # the double tap got the same code back
+        assert sum(1 for v in told.values() if v == "booked") == CAPACITY
+        assert sum(1 for v in told.values() if v == "waitlisted") == PEOPLE - CAPACITY
+
+        with Session(engine) as db:
+            bookings = db.scalars(select(Booking).where(Booking.session_id == session_id)).all()
+            assert len(bookings) == PEOPLE
+            booked = [b for b in bookings if b.status == BookingStatus.BOOKED]
+            assert len(booked) == CAPACITY
+            slot = db.scalar(select(Slot).where(Slot.session_id == session_id, Slot.id == booked[0].slot_id))
+            assert slot.booked == CAPACITY == slot.capacity  # the counter agrees with the rows
+            assert db.scalar(select(func.count(Slot.id)).where(Slot.session_id == session_id)) == 8  # made once
+            assert {b.code: b.status.value for b in bookings} == told
+        engine.dispose()
