@@ -74,10 +74,16 @@ def measure(base: str, encoding: str) -> list[tuple]:
     for role in ROLES:
         b = Browser(base, encoding)
         b.login(role)
-        for path in ("/", "/duty/my") if role == "lawyer" else ("/",):
+        paths = {"lawyer": ("/", "/duty/my"), "officer": ("/", "/mediation/")}.get(role, ("/",))
+        for path in paths:
             _s, body, headers = b.get(path)
-            rows.append((role, f"{'home' if path == '/' else 'my visits'} {path}", len(body), len(css),
+            rows.append((role, f"{'home' if path == '/' else path.strip('/')} {path}", len(body), len(css),
                          len(b.text(body, headers))))
+        if role == "officer":  # the busiest case page of the demo (closed, agreement, follow-up)
+            page = b.text(*b.get("/mediation/")[1:])
+            for href in re.findall(r'href="(/mediation/\d+)"', page)[:4]:
+                _s, body, headers = b.get(href)
+                rows.append((role, f"case {href}", len(body), len(css), len(b.text(body, headers))))
     return rows
 
 
@@ -119,9 +125,16 @@ def query_counts(db_url: str) -> list[tuple[str, int]]:
     for role in ROLES:
         client = app.test_client()
         assert client.post("/auth/login", data={"username": role, "password": PASSWORD}).status_code == 303
-        for path in ("/", "/org/staffing", "/org/units", "/people/", "/duty/my", "/duty/compliance"):
+        for path in ("/", "/org/staffing", "/org/units", "/people/", "/duty/my", "/duty/compliance", "/mediation/",
+                     "/signup/ratings"):
             statements.clear()
             if client.get(path).status_code == 200:
+                counts.append((f"{role} {path}", len(statements)))
+        if role == "officer":  # the mediation case pages
+            listing = client.get("/mediation/").text
+            for path in re.findall(r'href="(/mediation/\d+)"', listing)[:4]:
+                statements.clear()
+                client.get(path)
                 counts.append((f"{role} {path}", len(statements)))
     return counts
 

@@ -86,13 +86,15 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.auth import views as auth_views
     from gongfa.duty import views as duty_views
     from gongfa.home import views as home_views
+    from gongfa.mediation import views as mediation_views
     from gongfa.org import public
     from gongfa.org import views as org_views
     from gongfa.people import views as people_views
     from gongfa.signup import public as signup_public
     from gongfa.signup import views as signup_views
 
-    for module in (home_views, auth_views, org_views, people_views, duty_views, public, signup_views, signup_public):
+    for module in (home_views, auth_views, org_views, people_views, duty_views, public, signup_views, signup_public,
+                   mediation_views):
         app.register_blueprint(module.bp)
 
 

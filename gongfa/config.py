@@ -44,6 +44,9 @@ DEFAULTS: dict = {
         "summer": [["10:00", "14:00"], ["16:00", "20:00"]],
         "winter": [["10:00", "14:00"], ["15:30", "19:30"]],
     },
+    # Mediation categories (code, Chinese name): None = the MoJ statistics list in gongfa/mediation/categories.py.
+    # A site list replaces it; names not in the catalogs then show in Chinese until translated.
+    "MEDIATION_CATEGORIES": None,
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # xlsx imports are the largest uploads
     "MAX_FORM_MEMORY_SIZE": 500_000,
     "BABEL_DEFAULT_LOCALE": "zh_Hans",

@@ -40,7 +40,24 @@ def _sessions(w):
     from gongfa.signup.public import _serializer
 
     return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token,
-            **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id)}
+            **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id), **_cases(w)}
+
+
+def _cases(w):
+    from gongfa.db import db
+    from gongfa.mediation import services as mediation
+    from gongfa.mediation.models import CaseSource, PartySide
+
+    made = {}
+    for key in ("V1", "V3"):
+        made[key] = mediation.open_case(
+            point=org.point_of(w.units[key]), source=CaseSource.APPLICATION, category="02", summary="排水沟",
+            requests="", applied_on=date.today(), actor=w.users["admin"],
+            parties=[{"side": PartySide.APPLICANT, "name": "甲", "phone": "13800000009"},
+                     {"side": PartySide.RESPONDENT, "name": "乙"}])
+    follow = mediation.plan_follow_up(made["V1"], today=date.today())
+    db.session.commit()
+    return {"C_V1": made["V1"].id, "C_V3": made["V3"].id, "PA1": made["V1"].parties[0].id, "F1": follow.id}
 
 
 def _booking(session, phone):
@@ -141,11 +158,28 @@ MATRIX = [
     ("booking.cancel", "POST", "/b/{rcpt}/cancel", ALL),
     ("booking.rate", "POST", "/b/{rcpt}/rate", ALL),
     ("booking.find", "GET", "/b/find", ALL),
+    ("mediation.cases", "GET", "/mediation/", STAFF - {"lawyer"}),
+    ("mediation.case_new", "GET", "/mediation/new", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_show", "GET", "/mediation/{C_V1}", STAFF - {"lawyer"}),
+    ("mediation.case_show", "GET", "/mediation/{C_V3}", VIEWERS),  # another township's committee
+    ("mediation.case_accept", "POST", "/mediation/{C_V1}/accept", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_accept", "POST", "/mediation/{C_V3}/accept", ADMINS),
+    ("mediation.case_refuse", "POST", "/mediation/{C_V3}/refuse", ADMINS),
+    ("mediation.case_terminate", "POST", "/mediation/{C_V1}/terminate", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_record", "POST", "/mediation/{C_V1}/record", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_agreement", "POST", "/mediation/{C_V1}/agreement", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_performed", "POST", "/mediation/{C_V3}/performed", ADMINS),
+    ("mediation.case_follow_up", "POST", "/mediation/{C_V1}/follow-up/{F1}", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_close", "POST", "/mediation/{C_V1}/close", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_rate", "POST", "/mediation/{C_V1}/rate", STAFF - {"lawyer", "inspector"}),
+    # Full phone and ID numbers: only the committee's own people, not the bureau or the inspector.
+    ("mediation.party_reveal", "POST", "/mediation/{C_V1}/parties/{PA1}/reveal", {"officer", "mediator", "head"}),
     ("public.village", "GET", "/v/652701100001", ALL),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
 SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),
-        ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF)]
+        ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF),
+        ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", STAFF - {"lawyer"})]
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -11,6 +11,9 @@ JUNK = [
     {"unit_id": "-1", "lawyer_id": "1e9", "law_firm_id": "NaN", "point_id": "9999999999999999999999", "role": "god"},
     {"name_zh": "\U0001f600" * 30, "username": "ａｄｍｉｎ", "ends_on": "0000-00-00", "locale": "../../etc"},
     {"name_zh": "مەھەللە 社区 \u202eabc", "address": "<script>alert(1)</script>", "hours": "' OR 1=1 --"},
+    {"a_name": "x" * 500, "a_age": "-5", "a_id_number": "\u202e123", "slot": "25:99", "version": "abc",
+     "held_on": "1447-03-01", "effective_on": "2026-02-30", "slot_minutes": "1e9", "slot_capacity": "-1",
+     "value": "great", "mediator_id": "x", "kind": "bribe", "clauses": "\x00", "form_token": "t" * 500},
 ]
 
 

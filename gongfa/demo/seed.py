@@ -77,7 +77,92 @@ def _seed_duty(townships, villages) -> int:
     start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
     created = duty.generate_all(first=start, weeks=12, months=4)
     _demo_history(today)
+    _demo_services(today)
     return created
+
+
+def _demo_services(today) -> None:
+    """Sign-ups at 营盘社区's visits (past ones attended and rated) and mediation cases in every state
+    worth showing: closed with agreement and follow-up, one open past 30 days, one refused, one new."""
+    from datetime import time
+
+    from gongfa.db import db
+    from gongfa.duty.models import DutySession, RuleKind
+    from gongfa.mediation import services as mediation
+    from gongfa.mediation.models import AgreementKind, CaseSource, PartySide
+    from gongfa.people.models import Membership, User
+    from gongfa.signup import services as signup
+    from gongfa.signup.models import BookingChannel, BookingKind, RatingValue
+
+    village = db.session.scalar(select(Unit).where(Unit.code == "652701100001"))
+    point = org.point_of(village)
+    officer = db.session.scalar(select(User).join(Membership).where(Membership.point_id == point.id,
+                                                                     Membership.role == Role.OFFICER))
+    visits = db.session.scalars(select(DutySession).where(DutySession.point_id == point.id,
+                                                          DutySession.kind == RuleKind.MONTHLY)
+                                .order_by(DutySession.on)).all()
+    residents = [("古丽巴哈尔·艾买提", "13909091201", BookingKind.CONSULTATION, "土地承包合同到期怎么续签"),
+                 ("王秀兰", "13909091202", BookingKind.MEDIATION, "和邻居因排水沟发生纠纷"),
+                 ("叶尔波拉提·沙吾提", "13909091203", BookingKind.CONSULTATION, "打工工资被拖欠")]
+    for visit in visits:
+        for i, (name, phone, kind, note) in enumerate(residents):
+            past = visit.on < today
+            if not past and not signup.is_bookable(visit, today):
+                continue
+            if past:  # recorded on the day as they came
+                booking = signup.book(visit, starts_at=None, name=name, phone=phone, village=village,
+                                      language="zh_Hans", kind=kind, description=note,
+                                      channel=BookingChannel.WALK_IN, actor=officer, today=today).booking
+                signup.rate(booking, value=[RatingValue.SATISFIED, RatingValue.SATISFIED, RatingValue.BASIC][i],
+                            comment="", actor=officer)
+            else:
+                signup.book(visit, starts_at=time(10, 0) if i < 2 else time(10, 30), name=name, phone=phone,
+                            village=village, language="zh_Hans", kind=kind, description=note,
+                            channel=BookingChannel.PUBLIC, today=today)
+
+    def parties(a, r):
+        return [{"side": PartySide.APPLICANT, **a}, {"side": PartySide.RESPONDENT, **r}]
+
+    zhang = {"name": "张桂芳", "gender": "female", "ethnicity": "汉族", "age": 56, "occupation": "农民",
+             "phone": "13909091301", "address": "营盘社区2组", "id_number": "652701197003152427"}
+    ahmat = {"name": "艾合买提·吐尔逊", "gender": "male", "ethnicity": "维吾尔族", "age": 44, "occupation": "个体",
+             "phone": "13909091302", "address": "营盘社区2组", "id_number": ""}
+    closed = mediation.open_case(point=point, source=CaseSource.APPLICATION, category="02",
+                                 summary="两家院墙之间排水沟堵塞，雨水灌进张家院子，双方多次争吵。",
+                                 requests="清理排水沟，赔偿损失", applied_on=today - timedelta(days=40),
+                                 parties=parties(zhang, ahmat), actor=officer)
+    mediation.accept(closed, actor=officer, mediator=officer, version=None, today=today - timedelta(days=39))
+    mediation.add_record(closed, held_on=today - timedelta(days=35), place="营盘社区工作室", present="网格员",
+                         content="双方陈述事实，经释法说理，同意共同清理排水沟，艾合买提赔偿300元。", actor=officer,
+                         version=None)
+    mediation.record_agreement(closed, kind=AgreementKind.WRITTEN, facts="排水沟堵塞，艾合买提负主要责任。",
+                               clauses="艾合买提于一周内清理排水沟\n艾合买提赔偿张桂芳300元\n今后双方共同维护排水沟",
+                               performance="现金支付", due=today - timedelta(days=28),
+                               effective_on=today - timedelta(days=35), actor=officer, version=None,
+                               today=today - timedelta(days=35))
+    mediation.mark_performed(closed, on=today - timedelta(days=30), actor=officer, version=None)
+    mediation.record_follow_up(closed.follow_ups[0], done_on=today - timedelta(days=20),
+                               content="协议已履行，排水沟畅通，双方满意。", actor=officer, version=None)
+    mediation.close(closed, actor=officer, version=None, today=today - timedelta(days=20))
+    mediation.rate(closed, value=RatingValue.SATISFIED, comment="", actor=officer)
+    stuck = mediation.open_case(point=point, source=CaseSource.REFERRAL, category="01",
+                                summary="赡养老人费用分担，兄妹三人意见不一。", requests="确定每人每月赡养费",
+                                applied_on=today - timedelta(days=45),
+                                parties=parties({"name": "李淑珍", "gender": "female", "age": 78},
+                                                {"name": "李建军", "gender": "male", "age": 50}), actor=officer)
+    mediation.accept(stuck, actor=officer, mediator=officer, version=None, today=today - timedelta(days=44))
+    mediation.add_record(stuck, held_on=today - timedelta(days=30), place="营盘社区工作室", present="",
+                         content="长子不同意分担比例，约定下次再谈。", actor=officer, version=None)
+    refused = mediation.open_case(point=point, source=CaseSource.INITIATIVE, category="07",
+                                  summary="承包地边界争议。", requests="", applied_on=today - timedelta(days=10),
+                                  parties=parties({"name": "马福林"}, {"name": "哈力木·巴合提"}), actor=officer)
+    mediation.party_refuses(refused, reason="被申请人明确表示不接受调解，已告知可向法院起诉。", actor=officer,
+                            version=None, today=today - timedelta(days=9))
+    mediation.open_case(point=point, source=CaseSource.APPLICATION, category="10",
+                        summary="在建筑工地打工，工资被拖欠两个月。", requests="支付拖欠工资8000元", applied_on=today,
+                        parties=parties({"name": "叶尔波拉提·沙吾提", "phone": "13909091203"},
+                                        {"name": "某建筑队负责人"}), actor=officer)
+    db.session.flush()
 
 
 def _demo_history(today) -> None:

@@ -18,6 +18,8 @@ MENU = [
     ("home.index", _l("首页"), None),
     ("duty.my", _l("我的值班"), (Role.LAWYER,)),
     ("duty.compliance", _l("履职情况"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
+    ("mediation.cases", _l("人民调解"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER,
+                                      Role.MEDIATOR)),
     ("signup.ratings", _l("一事一评"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER)),
     ("duty.holidays", _l("节假日"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
     ("org.units", _l("行政区划"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),

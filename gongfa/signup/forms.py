@@ -53,7 +53,7 @@ class BookingForm(BaseForm):
                                             *TEXT_CHECKS])
     # Bot trap: hidden from people (CSS and aria-hidden), filled in by form-filling robots.
     website = StringField(_l("请不要填写此项"), validators=[Optional()])
-    form_token = HiddenField()
+    form_token = HiddenField(validators=[Length(max=64, message=_l("请刷新页面后再提交。"))])
     submit = SubmitField(_l("提交预约"))
 
 
@@ -69,7 +69,7 @@ class WalkInForm(BaseForm):
     description = TextAreaField(_l("简要说明（选填）"), filters=[clean_text],
                                 validators=[Optional(), Length(max=300, message=_l("不超过%(n)d个字。", n=300)),
                                             *TEXT_CHECKS])
-    form_token = HiddenField()
+    form_token = HiddenField(validators=[Length(max=64, message=_l("请刷新页面后再提交。"))])
     submit = SubmitField(_l("登记来访"))
 
 

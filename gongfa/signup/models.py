@@ -123,12 +123,13 @@ class Booking(TimestampMixin, db.Model):
 
 
 class Rating(db.Model):
-    """一事一评: one rating per booking, by the resident (with the code) or recorded by staff."""
+    """一事一评: one rating per booking or closed mediation case, by the resident or recorded by staff."""
 
     __tablename__ = "ratings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    mediation_case_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_cases.id"), unique=True)
     value: Mapped[RatingValue] = mapped_column(str_enum(RatingValue, 12))
     comment: Mapped[str] = mapped_column(String(200), default="")
     by_resident: Mapped[bool] = mapped_column(default=True)

@@ -396,7 +396,7 @@ class RatingRow:
 
 
 def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[RatingRow]]:
-    """Ratings in scope and period, per lawyer and per village (the session's place)."""
+    """Ratings in scope and period: of bookings per lawyer and place, of mediation cases per committee."""
     rows = db.session.execute(
         select(Rating.value, User.full_name, Unit)
         .join(Booking, Booking.id == Rating.booking_id)
@@ -405,10 +405,19 @@ def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[Ra
         .join(Unit, Unit.id == ServicePoint.unit_id)
         .outerjoin(User, User.id == DutySession.lawyer_id)
         .where(unit_filter, DutySession.on.between(first, last))).all()
+    from gongfa.mediation.models import MediationCase  # cases are rated too (一事一评), per committee
+
+    case_rows = db.session.execute(
+        select(Rating.value, Unit).join(MediationCase, MediationCase.id == Rating.mediation_case_id)
+        .join(ServicePoint, ServicePoint.id == MediationCase.point_id)
+        .join(Unit, Unit.id == ServicePoint.unit_id)
+        .where(unit_filter, MediationCase.closed_on.between(first, last))).all()
     by_lawyer: dict[str, Counter] = defaultdict(Counter)
     by_place: dict[Unit, Counter] = defaultdict(Counter)
     for value, lawyer, place in rows:
         by_lawyer[lawyer or "—"][value] += 1
+        by_place[place][value] += 1
+    for value, place in case_rows:
         by_place[place][value] += 1
     return {"lawyer": [RatingRow(k, v) for k, v in sorted(by_lawyer.items())],
             "place": [RatingRow(k, v) for k, v in sorted(by_place.items(), key=lambda kv: kv[0].code)]}

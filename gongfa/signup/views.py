@@ -6,13 +6,15 @@ from datetime import date
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from gongfa.audit import services as audit
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.duty.services import today_in_beijing
-from gongfa.org.models import Unit, UnitLevel
+from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.signup import bp, services
@@ -35,7 +37,9 @@ def _may_manage(session: DutySession) -> bool:
 
 
 def _session(session_id: int, *, manage: bool = False) -> DutySession:
-    session = db.session.get(DutySession, session_id) or abort(404)
+    session = db.session.scalar(select(DutySession).options(
+        joinedload(DutySession.point).joinedload(ServicePoint.unit).joinedload(Unit.parent),
+        joinedload(DutySession.lawyer)).where(DutySession.id == session_id)) or abort(404)
     allowed = _may_manage(session) if manage else (_own(session) or current_scope().covers(session.point.unit,
                                                                                            *VIEWERS))
     if not allowed:
@@ -70,7 +74,9 @@ def _page(session: DutySession, *, walk_in: WalkInForm | None = None, slots_form
         slots=services.slot_views([session])[session.id], bookable=services.is_bookable(session, today_in_beijing()),
         walk_in=walk_in or (_walk_in_form(session) if manage else None),
         slots_form=slots_form or (SlotSettingsForm(obj=session) if manage else None),
-        button=EmptyForm(), rate_form=RateForm(), form=form, status=status)
+        button=EmptyForm(), rate_form=RateForm(), form=form, status=status,
+        can_mediate=current_scope().covers(session.point.unit, Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD,
+                                           Role.BUREAU_ADMIN))
 
 
 @bp.route("/sessions/<int:session_id>")

@@ -1,0 +1,285 @@
+"""The mediation case's lifecycle (人民调解法), with its statutory points checked here, not in templates.
+
+applied → accepted | refused → in_mediation → agreement | terminated → performed → followed_up → closed.
+A party refusing ends it (Art. 17); a failed mediation is terminated and the parties told the other
+routes (Art. 26); an agreement is written or oral (Art. 28) and takes effect on a date (Art. 29/30) from
+which both parties have 30 days to seek judicial confirmation together (Art. 33); the follow-up visit
+rides on the village's next monthly visit. Services flush and audit; views commit.
+"""
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from gongfa.audit import services as audit
+from gongfa.db import db, utcnow
+from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind
+from gongfa.i18n import _l
+from gongfa.mediation.models import (
+    AgreementKind,
+    CaseSource,
+    CaseStatus,
+    FollowUp,
+    MediationCase,
+    MediationParty,
+    MediationRecord,
+    PartySide,
+)
+from gongfa.org.models import PointKind, ServicePoint, Unit
+from gongfa.org.services import ServiceError
+from gongfa.people.models import User
+from gongfa.signup.models import Booking, Rating, RatingValue
+
+PARTY_FIELDS = ("name", "gender", "ethnicity", "age", "occupation", "phone", "address", "id_number")
+ROUTES = _l("可以依法申请仲裁、请求有关行政机关处理，或者向人民法院起诉。")
+
+
+class StaleCaseError(ServiceError):
+    """Someone else changed the case since the page was loaded."""
+
+    def __init__(self):
+        super().__init__(_l("这个案件刚刚被别人修改过。下面是最新情况，请确认后再操作。"))
+
+
+def _fresh(case: MediationCase, version: int | None) -> None:
+    if version is not None and version != case.version:
+        raise StaleCaseError()
+
+
+def _require(case: MediationCase, *statuses: CaseStatus) -> None:
+    if case.status not in statuses:
+        raise ServiceError(_l("案件现在是“%(status)s”，不能做这一步。", status=case.status.title))
+
+
+# --- ID numbers ------------------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_number_ok(value: str) -> bool:
+    """A resident identity card number (GB 11643): 17 digits, a check character, a real birth date."""
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True)) % 11] == value[17]
+
+
+def mask_id(value: str) -> str:
+    """6527**********1234: region kept, birth date and sequence hidden (masked in the data sent)."""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) >= 8 else "*" * len(value)
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def open_case(*, point: ServicePoint, source: CaseSource, category: str, summary: str, requests: str,
+              applied_on: date, parties: list[dict], actor: User, booking: Booking | None = None) -> MediationCase:
+    """Register a case (受理登记) with its parties; numbered per committee and year."""
+    if point.kind not in (PointKind.STUDIO, PointKind.STATION):
+        raise ServiceError(_l("人民调解委员会设在村（社区）或乡镇（街道）。"), "point_id")
+    if not any(p["side"] == PartySide.APPLICANT for p in parties) or not any(
+            p["side"] == PartySide.RESPONDENT for p in parties):
+        raise ServiceError(_l("至少要有一名申请人和一名被申请人。"), "a_name")
+    year = applied_on.year
+    seq = (db.session.scalar(select(func.max(MediationCase.seq)).where(
+        MediationCase.point_id == point.id, MediationCase.year == year)) or 0) + 1
+    case = MediationCase(point=point, year=year, seq=seq, source=source, category=category, summary=summary,
+                         requests=requests, applied_on=applied_on, registered_by_id=actor.id,
+                         booking_id=booking.id if booking else None)
+    for p in parties:
+        case.parties.append(MediationParty(**{k: p.get(k) or ("" if k != "age" else None) for k in PARTY_FIELDS},
+                                           side=p["side"]))
+    db.session.add(case)
+    try:
+        db.session.flush()
+    except IntegrityError:  # two registrations took the same number at once
+        db.session.rollback()
+        raise ServiceError(_l("案号刚被占用，请再提交一次。")) from None
+    audit.record("mediation.open", case, actor_id=actor.id)
+    return case
+
+
+def accept(case: MediationCase, *, actor: User, mediator: User | None, version: int | None,
+           today: date) -> MediationCase:
+    """The committee accepts the case and names the mediator."""
+    _fresh(case, version)
+    _require(case, CaseStatus.APPLIED)
+    with audit.tracking(case, "mediation.accept"):
+        case.status, case.accepted_on, case.mediator = CaseStatus.ACCEPTED, today, mediator or actor
+    return case
+
+
+def party_refuses(case: MediationCase, *, reason: str, actor: User, version: int | None,
+                  today: date) -> MediationCase:
+    """A party clearly refuses mediation: it may not go on (Art. 17, 23)."""
+    _fresh(case, version)
+    _require(case, CaseStatus.APPLIED, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+    if not reason:
+        raise ServiceError(_l("请写明哪一方拒绝调解及原因。"), "reason")
+    with audit.tracking(case, "mediation.refused"):
+        if case.status == CaseStatus.IN_MEDIATION:
+            case.status, case.routes_told = CaseStatus.TERMINATED, str(ROUTES)
+        else:
+            case.status, case.closed_on = CaseStatus.REFUSED, today
+        case.end_reason = reason
+    return case
+
+
+def add_record(case: MediationCase, *, held_on: date, place: str, present: str, content: str, actor: User,
+               version: int | None) -> MediationRecord:
+    """Write down one mediation session (调解记录)."""
+    _fresh(case, version)
+    _require(case, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+    if held_on < case.applied_on:
+        raise ServiceError(_l("调解日期不能早于申请日期。"), "held_on")
+    record = MediationRecord(case=case, held_on=held_on, place=place, present=present, content=content,
+                             recorded_by_id=actor.id, at=utcnow())
+    db.session.add(record)
+    with audit.tracking(case, "mediation.record"):
+        case.status = CaseStatus.IN_MEDIATION
+    audit.record("mediation.record.add", record, actor_id=actor.id)
+    return record
+
+
+def record_agreement(case: MediationCase, *, kind: AgreementKind, facts: str, clauses: str, performance: str,
+                     due: date | None, effective_on: date, actor: User, version: int | None,
+                     today: date) -> MediationCase:
+    """The parties agreed (Art. 28–30); the follow-up is planned into the next visit."""
+    _fresh(case, version)
+    _require(case, CaseStatus.IN_MEDIATION)
+    if not [c for c in clauses.splitlines() if c.strip()]:
+        raise ServiceError(_l("请写下协议内容，每条一行。"), "clauses")
+    if effective_on < case.applied_on or effective_on > today:
+        raise ServiceError(_l("生效日期应在申请日期和今天之间。"), "effective_on")
+    if due is not None and due < effective_on:
+        raise ServiceError(_l("履行期限不能早于协议生效日期。"), "due")
+    with audit.tracking(case, "mediation.agreement"):
+        case.status, case.agreement_kind, case.agreement_facts = CaseStatus.AGREEMENT, kind, facts
+        case.agreement_clauses, case.performance, case.performance_due = clauses, performance, due
+        case.effective_on = effective_on
+    plan_follow_up(case, today=today)
+    return case
+
+
+def terminate(case: MediationCase, *, reason: str, actor: User, version: int | None) -> MediationCase:
+    """Mediation failed: end it and tell the parties the other routes (Art. 26)."""
+    _fresh(case, version)
+    _require(case, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+    if not reason:
+        raise ServiceError(_l("请写明终止调解的原因。"), "reason")
+    with audit.tracking(case, "mediation.terminate"):
+        case.status, case.end_reason, case.routes_told = CaseStatus.TERMINATED, reason, str(ROUTES)
+    return case
+
+
+def mark_performed(case: MediationCase, *, on: date, actor: User, version: int | None) -> MediationCase:
+    """The agreement has been carried out (履行凭证 in the file)."""
+    _fresh(case, version)
+    _require(case, CaseStatus.AGREEMENT)
+    if case.effective_on and on < case.effective_on:
+        raise ServiceError(_l("履行日期不能早于协议生效日期。"), "on")
+    with audit.tracking(case, "mediation.performed"):
+        case.status, case.performed_on = CaseStatus.PERFORMED, on
+    return case
+
+
+def next_visit_for(case: MediationCase, today: date) -> DutySession | None:
+    """The committee's next visit: the village's monthly one (or the station's next Wednesday)."""
+    kind = RuleKind.MONTHLY if case.point.kind == PointKind.STUDIO else RuleKind.WEEKLY
+    return db.session.scalar(select(DutySession).where(
+        DutySession.point_id == case.point_id, DutySession.kind == kind, DutySession.on > today,
+        DutySession.status.in_(OPEN_STATUSES)).order_by(DutySession.on).limit(1))
+
+
+def plan_follow_up(case: MediationCase, *, today: date) -> FollowUp:
+    """Put a follow-up visit (回访) on the next visit's day, or four weeks on when none is planned yet."""
+    visit = next_visit_for(case, today)
+    follow = FollowUp(case=case, session_id=visit.id if visit else None,
+                      planned_on=visit.on if visit else date.fromordinal(today.toordinal() + 28))
+    db.session.add(follow)
+    db.session.flush()
+    audit.record("mediation.follow_up.plan", follow)
+    return follow
+
+
+def record_follow_up(follow: FollowUp, *, done_on: date, content: str, actor: User,
+                     version: int | None) -> FollowUp:
+    """Write down what the follow-up visit found (回访情况)."""
+    case = follow.case
+    _fresh(case, version)
+    _require(case, CaseStatus.AGREEMENT, CaseStatus.PERFORMED, CaseStatus.TERMINATED, CaseStatus.FOLLOWED_UP)
+    if follow.done_on:
+        raise ServiceError(_l("这次回访已经记录过了。"), "content")
+    if not content:
+        raise ServiceError(_l("请写下回访情况。"), "content")
+    follow.done_on, follow.content, follow.by_id = done_on, content, actor.id
+    with audit.tracking(case, "mediation.follow_up"):
+        if case.status == CaseStatus.PERFORMED:
+            case.status = CaseStatus.FOLLOWED_UP
+    audit.record("mediation.follow_up.done", follow, actor_id=actor.id)
+    return follow
+
+
+def close(case: MediationCase, *, actor: User, version: int | None, today: date) -> MediationCase:
+    """Close the file (结案, 立卷归档: Art. 27)."""
+    _fresh(case, version)
+    _require(case, CaseStatus.FOLLOWED_UP, CaseStatus.TERMINATED)
+    with audit.tracking(case, "mediation.close"):
+        case.status, case.closed_on = CaseStatus.CLOSED, today
+    return case
+
+
+def rate(case: MediationCase, *, value: RatingValue, comment: str, actor: User) -> Rating:
+    """一事一评 of a closed case, written down by staff."""
+    _require(case, CaseStatus.CLOSED, CaseStatus.REFUSED)
+    if db.session.scalar(select(Rating.id).where(Rating.mediation_case_id == case.id)):
+        raise ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
+    rating = Rating(mediation_case_id=case.id, value=value, comment=comment or "", by_resident=False,
+                    recorded_by_id=actor.id)
+    db.session.add(rating)
+    db.session.flush()
+    audit.record("rating.create", rating, actor_id=actor.id)
+    return rating
+
+
+def rating_of(case: MediationCase) -> Rating | None:
+    """The case's rating, if any."""
+    return db.session.scalar(select(Rating).where(Rating.mediation_case_id == case.id))
+
+
+def reveal(case: MediationCase, party: MediationParty, *, actor: User) -> None:
+    """Someone who needs them looks at a party's full phone and ID numbers: recorded."""
+    audit.record("mediation.reveal", party, before={}, after={"fields": ["phone", "id_number"]}, actor_id=actor.id)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def cases_in(unit_filter, *, status: CaseStatus | None = None, limit: int = 200) -> list[MediationCase]:
+    """Cases at committees in scope, newest first, with their places and parties."""
+    stmt = (select(MediationCase).join(ServicePoint, ServicePoint.id == MediationCase.point_id)
+            .join(Unit, Unit.id == ServicePoint.unit_id)
+            .options(joinedload(MediationCase.point).joinedload(ServicePoint.unit),
+                     selectinload(MediationCase.parties))
+            .where(unit_filter).order_by(MediationCase.applied_on.desc(), MediationCase.id.desc()).limit(limit))
+    if status is not None:
+        stmt = stmt.where(MediationCase.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def load(case_id: int) -> MediationCase | None:
+    """A case with everything its page and file show."""
+    return db.session.scalar(select(MediationCase).options(
+        joinedload(MediationCase.point).joinedload(ServicePoint.unit), selectinload(MediationCase.parties),
+        selectinload(MediationCase.records).joinedload(MediationRecord.recorded_by),
+        selectinload(MediationCase.follow_ups).joinedload(FollowUp.session),
+        selectinload(MediationCase.follow_ups).joinedload(FollowUp.by),
+        joinedload(MediationCase.mediator), joinedload(MediationCase.registered_by))
+        .where(MediationCase.id == case_id))

@@ -1,0 +1,308 @@
+"""Mediation pages: the case list, intake (at the window or from a sign-up), the case and its steps, the file."""
+
+from io import BytesIO
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from gongfa.auth.scope import current_scope, roles_required
+from gongfa.db import db
+from gongfa.duty.services import today_in_beijing
+from gongfa.i18n import LOCALES, locale_info
+from gongfa.mediation import bp, services
+from gongfa.mediation.categories import categories, category_title
+from gongfa.mediation.forms import (
+    PARTY_KEYS,
+    AgreementForm,
+    CaseActionForm,
+    CaseForm,
+    CaseRateForm,
+    DateForm,
+    FollowUpForm,
+    ReasonForm,
+    RecordForm,
+)
+from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, FollowUp, MediationParty, PartySide
+from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
+from gongfa.org.services import ServiceError
+from gongfa.people.models import Membership, Role, User
+from gongfa.signup.models import Booking, RatingValue
+from gongfa.web.pdf import render_pdf
+from gongfa.web.rendering import current_locale_code, local_name, mask_phone, render_page
+
+CASE_STAFF = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN)
+READERS = (*CASE_STAFF, Role.INSPECTOR)
+IDENTITY = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD)  # the committee's own people need the numbers
+
+bp.add_app_template_global(category_title, "category_title")
+bp.add_app_template_global(services.mask_id, "mask_id")
+
+
+def _case(case_id: int, *, act: bool = False):
+    case = services.load(case_id) or abort(404)
+    if not current_scope().covers(case.point.unit, *(CASE_STAFF if act else READERS)):
+        abort(403)
+    return case
+
+
+def _needs_identity(case) -> bool:
+    return current_scope().covers(case.point.unit, *IDENTITY)
+
+
+def _version() -> int | None:
+    return request.form.get("version", type=int)
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def cases():
+    """Cases at the committees in scope; those open more than 30 days are flagged."""
+    status = request.args.get("status")
+    found = services.cases_in(current_scope().unit_filter(*READERS),
+                              status=CaseStatus(status) if status in CaseStatus._value2member_map_ else None)
+    return render_page("mediation/list.html", cases=found, today=today_in_beijing(), status=status,
+                       statuses=list(CaseStatus), can_open=current_scope().has(*CASE_STAFF))
+
+
+def _committees() -> list[ServicePoint]:
+    return list(db.session.scalars(
+        select(ServicePoint).join(Unit, Unit.id == ServicePoint.unit_id)
+        .where(current_scope().unit_filter(*CASE_STAFF), ServicePoint.kind.in_([PointKind.STUDIO, PointKind.STATION]),
+               Unit.is_active.is_(True)).order_by(Unit.code).limit(300)))
+
+
+def _intake_form(formdata=None, booking: Booking | None = None):
+    form = CaseForm(formdata=formdata)
+    points = _committees()
+    form.point_id.choices = [(p.id, local_name(p)) for p in points]
+    form.category.choices = [("", "—")] + categories()
+    if formdata is None:
+        form.applied_on.data = today_in_beijing()
+        form.source.data = CaseSource.APPLICATION.value
+        if booking is not None:
+            form.booking_id.data = str(booking.id)
+            form.a_name.data, form.a_phone.data, form.summary.data = booking.name, booking.phone, booking.description
+            home = booking.session.point if booking.session.point.kind == PointKind.STUDIO else None
+            form.point_id.data = home.id if home else None
+        elif points:
+            form.point_id.data = points[0].id
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*CASE_STAFF)
+def case_new():
+    """Register a case: at the window, or from a resident's mediation sign-up (?booking=)."""
+    booking = None
+    booking_id = request.values.get("booking", type=int) or request.form.get("booking_id", type=int)
+    if booking_id:
+        booking = db.session.get(Booking, booking_id)
+        if booking is None or not current_scope().covers(booking.session.point.unit, *CASE_STAFF):
+            abort(404)
+    form = _intake_form(request.form if request.method == "POST" else None, booking)
+    if form.validate_on_submit():
+        point = db.session.get(ServicePoint, form.point_id.data)
+        parties = [{"side": side, **{k: getattr(form, f"{prefix}_{k}").data for k in PARTY_KEYS}}
+                   for prefix, side in (("a", PartySide.APPLICANT), ("r", PartySide.RESPONDENT))]
+        try:
+            case = services.open_case(point=point, source=CaseSource(form.source.data), category=form.category.data,
+                                      summary=form.summary.data, requests=form.requests.data,
+                                      applied_on=form.applied_on.data, parties=parties, actor=current_user,
+                                      booking=booking)
+        except ServiceError as error:
+            db.session.rollback()
+            (getattr(form, error.field or "", None) or form.summary).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("已登记：%(number)s", number=case.number), "success")
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    return render_page("mediation/new.html", form=form, booking=booking, status=422 if form.errors else 200)
+
+
+def _mediators(case) -> list[User]:
+    """Mediators and officers of the committee's place (and the township's mediators)."""
+    unit_ids = [case.point.unit_id] + ([case.point.unit.parent_id] if case.point.unit.level == UnitLevel.VILLAGE
+                                       else [])
+    today = today_in_beijing()
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .join(ServicePoint, ServicePoint.id == Membership.point_id)
+        .where(ServicePoint.unit_id.in_(unit_ids), Membership.role.in_([Role.MEDIATOR, Role.OFFICER]),
+               Membership.starts_on <= today, (Membership.ends_on.is_(None)) | (Membership.ends_on >= today))
+        .distinct().order_by(User.full_name)))
+
+
+def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
+    today = today_in_beijing()
+    act = current_scope().covers(case.point.unit, *CASE_STAFF)
+    accept_form = CaseActionForm(version=case.version)
+    accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in _mediators(case)]
+                                       if act and case.status == CaseStatus.APPLIED else [])
+    defaults = {
+        "reason_form": ReasonForm(version=case.version), "record_form": RecordForm(version=case.version,
+                                                                                   held_on=today),
+        "agreement_form": AgreementForm(version=case.version, effective_on=today),
+        "date_form": DateForm(version=case.version, on=today),
+        "follow_form": FollowUpForm(version=case.version, done_on=today),
+        "accept_form": accept_form, "rate_form": CaseRateForm(),
+    }
+    defaults.update(forms)
+    return render_page("mediation/case.html", case=case, act=act, identity=_needs_identity(case), revealed=revealed,
+                       today=today, rating=services.rating_of(case), status=status, **defaults)
+
+
+@bp.route("/<int:case_id>")
+@login_required
+def case_show(case_id: int):
+    """The case: parties (numbers masked), its steps so far, what can be done next."""
+    return _show(_case(case_id))
+
+
+def _step(case, form, action, field_errors_to: str, values):
+    """Validate a step's form and run it; errors go next to the field, a conflict says so plainly."""
+    if not form.validate_on_submit():
+        return _show(case, status=422, form=form, **{field_errors_to: form})
+    try:
+        action(case, actor=current_user, version=_version(), **values(form))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(str(services.StaleCaseError().message), "error")
+    except ServiceError as error:
+        db.session.rollback()
+        case = services.load(case.id)
+        getattr(form, error.field or "", form.submit).errors.append(str(error.message))
+        return _show(case, status=422, form=form, **{field_errors_to: form})
+    return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+
+
+@bp.route("/<int:case_id>/accept", methods=["POST"])
+@login_required
+def case_accept(case_id: int):
+    """受理, naming the mediator."""
+    case = _case(case_id, act=True)
+    form = CaseActionForm()
+    form.mediator_id.choices = [(u.id, u.full_name) for u in _mediators(case)]
+    return _step(case, form, services.accept, "accept_form",
+                 lambda f: {"mediator": db.session.get(User, f.mediator_id.data) if f.mediator_id.data in
+                            [c for c, _ in f.mediator_id.choices] else None, "today": today_in_beijing()})
+
+
+@bp.route("/<int:case_id>/refuse", methods=["POST"])
+@login_required
+def case_refuse(case_id: int):
+    """A party refuses mediation (Art. 17): the case ends."""
+    case = _case(case_id, act=True)
+    return _step(case, ReasonForm(), services.party_refuses, "reason_form",
+                 lambda f: {"reason": f.reason.data, "today": today_in_beijing()})
+
+
+@bp.route("/<int:case_id>/terminate", methods=["POST"])
+@login_required
+def case_terminate(case_id: int):
+    """Mediation failed (Art. 26)."""
+    case = _case(case_id, act=True)
+    return _step(case, ReasonForm(), services.terminate, "reason_form", lambda f: {"reason": f.reason.data})
+
+
+@bp.route("/<int:case_id>/record", methods=["POST"])
+@login_required
+def case_record(case_id: int):
+    """Add a mediation session's record."""
+    case = _case(case_id, act=True)
+    return _step(case, RecordForm(), services.add_record, "record_form",
+                 lambda f: {"held_on": f.held_on.data, "place": f.place.data, "present": f.present.data,
+                            "content": f.content.data})
+
+
+@bp.route("/<int:case_id>/agreement", methods=["POST"])
+@login_required
+def case_agreement(case_id: int):
+    """Record the agreement, written or oral."""
+    case = _case(case_id, act=True)
+    return _step(case, AgreementForm(), services.record_agreement, "agreement_form",
+                 lambda f: {"kind": AgreementKind(f.kind.data), "facts": f.facts.data, "clauses": f.clauses.data,
+                            "performance": f.performance.data, "due": f.due.data, "effective_on": f.effective_on.data,
+                            "today": today_in_beijing()})
+
+
+@bp.route("/<int:case_id>/performed", methods=["POST"])
+@login_required
+def case_performed(case_id: int):
+    """The agreement was carried out."""
+    case = _case(case_id, act=True)
+    return _step(case, DateForm(), services.mark_performed, "date_form", lambda f: {"on": f.on.data})
+
+
+@bp.route("/<int:case_id>/follow-up/<int:follow_id>", methods=["POST"])
+@login_required
+def case_follow_up(case_id: int, follow_id: int):
+    """Write down the follow-up visit."""
+    case = _case(case_id, act=True)
+    follow = db.session.get(FollowUp, follow_id)
+    if follow is None or follow.case_id != case.id:
+        abort(404)
+    return _step(case, FollowUpForm(), lambda c, **kw: services.record_follow_up(follow, **kw), "follow_form",
+                 lambda f: {"done_on": f.done_on.data, "content": f.content.data})
+
+
+@bp.route("/<int:case_id>/close", methods=["POST"])
+@login_required
+def case_close(case_id: int):
+    """结案."""
+    case = _case(case_id, act=True)
+    form = CaseActionForm()
+    form.mediator_id.choices = []
+    return _step(case, form, services.close, "accept_form", lambda f: {"today": today_in_beijing()})
+
+
+@bp.route("/<int:case_id>/rate", methods=["POST"])
+@login_required
+def case_rate(case_id: int):
+    """一事一评 of the closed case, as the party gave it."""
+    case = _case(case_id, act=True)
+    form = CaseRateForm()
+    if not form.validate_on_submit():
+        return _show(case, status=422, form=form, rate_form=form)
+    try:
+        services.rate(case, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
+        db.session.commit()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+
+
+@bp.route("/<int:case_id>/parties/<int:party_id>/reveal", methods=["POST"])
+@login_required
+def party_reveal(case_id: int, party_id: int):
+    """Show one party's full phone and ID numbers to the committee's own staff; the look is audited."""
+    case = _case(case_id, act=True)
+    party = db.session.get(MediationParty, party_id)
+    if party is None or party.case_id != case.id or not _needs_identity(case):
+        abort(403 if party is not None and party.case_id == case.id else 404)
+    if not CaseActionForm().validate_on_submit():
+        abort(400)
+    services.reveal(case, party, actor=current_user)
+    db.session.commit()
+    return _show(case, revealed=party.id)
+
+
+@bp.route("/<int:case_id>/file.pdf")
+@login_required
+def case_file(case_id: int):
+    """The case file (卷宗) in the MoJ order, in Chinese or the language asked for (?lang=ug)."""
+    case = _case(case_id)
+    lang = request.args.get("lang")
+    lang = lang if lang in LOCALES else current_locale_code()
+    identity = _needs_identity(case)
+    parties = [{"p": p, "phone": p.phone if identity else mask_phone(p.phone),
+                "id_number": p.id_number if identity else services.mask_id(p.id_number)} for p in case.parties]
+    with force_locale(lang):
+        pdf = render_pdf("mediation/pdf/file.html", case=case, parties=parties, info=locale_info(lang),
+                         rating=services.rating_of(case), routes=str(services.ROUTES))
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"mediation-{case.year}-{case.seq}.pdf")
