@@ -92,9 +92,10 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.people import views as people_views
     from gongfa.signup import public as signup_public
     from gongfa.signup import views as signup_views
+    from gongfa.worklog import views as worklog_views
 
     for module in (home_views, auth_views, org_views, people_views, duty_views, public, signup_views, signup_public,
-                   mediation_views):
+                   mediation_views, worklog_views):
         app.register_blueprint(module.bp)
 
 

@@ -40,7 +40,26 @@ def _sessions(w):
     from gongfa.signup.public import _serializer
 
     return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token,
-            **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id), **_cases(w)}
+            **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id), **_cases(w),
+            **_entries(w, made)}
+
+
+def _entries(w, sessions):
+    from datetime import time
+
+    from gongfa.db import db
+    from gongfa.worklog import services as worklog
+    from gongfa.worklog.models import Category, Mode, Referral
+
+    made = {}
+    for key in ("V1", "V3"):
+        made[key], _ = worklog.create_entry(
+            lawyer=w.users["lawyer"], point=org.point_of(w.units[key]), session=sessions[key], form_token=None,
+            submit=True, today=date.today(), served_on=date.today(), starts_at=time(9, 0), ends_at=time(10, 0),
+            place="", persons="居民", mode=Mode.ON_SITE, category=Category.CONSULTATION, content="咨询", result="",
+            referral=Referral.NONE)
+    db.session.commit()
+    return {"E1": made["V1"].id, "E3": made["V3"].id}
 
 
 def _cases(w):
@@ -174,6 +193,15 @@ MATRIX = [
     ("mediation.case_rate", "POST", "/mediation/{C_V1}/rate", STAFF - {"lawyer", "inspector"}),
     # Full phone and ID numbers: only the committee's own people, not the bureau or the inspector.
     ("mediation.party_reveal", "POST", "/mediation/{C_V1}/parties/{PA1}/reveal", {"officer", "mediator", "head"}),
+    ("worklog.index", "GET", "/log/", STAFF),
+    ("worklog.new", "GET", "/log/new", {"lawyer"}),
+    ("worklog.show", "GET", "/log/{E1}", STAFF),
+    ("worklog.show", "GET", "/log/{E3}", VIEWERS | {"lawyer"}),  # the author, and those over 达勒特村
+    ("worklog.edit", "GET", "/log/{E1}/edit", {"lawyer"}),
+    ("worklog.countersign", "POST", "/log/{E3}/countersign", set()),  # 达勒特村: no role in ROLES signs there
+    ("worklog.countersign", "POST", "/log/{E1}/countersign", {"officer"}),  # the village's own officer only
+    ("worklog.countersign_visit", "POST", "/log/sessions/{S_V1}/countersign", {"officer"}),
+    ("worklog.amend", "POST", "/log/{E1}/amend", {"lawyer", "officer"}),
     ("public.village", "GET", "/v/652701100001", ALL),
     ("static", "GET", "/static/css/app.css", ALL),
 ]

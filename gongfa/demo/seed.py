@@ -78,7 +78,52 @@ def _seed_duty(townships, villages) -> int:
     created = duty.generate_all(first=start, weeks=12, months=4)
     _demo_history(today)
     _demo_services(today)
+    _demo_worklog(today)
     return created
+
+
+LOG_SAMPLES = [
+    ("consultation", "村民", "土地承包经营权流转合同咨询", "解释了流转期限和收益分配，建议签书面合同"),
+    ("consultation", "村民", "外出务工工资被拖欠", "告知劳动监察投诉和劳动仲裁途径"),
+    ("review", "村民委员会", "审查村规民约修订稿", "提出三条修改意见，删除与法律相抵触的罚款条款"),
+    ("lecture", "村民40人", "民法典婚姻家庭编讲座", "发放双语宣传资料120份"),
+    ("mediation", "两户村民", "宅基地边界纠纷", "现场调解，移交村调委会跟进"),
+    ("opinion", "村民委员会", "集体土地租赁合同", "出具书面法律意见"),
+    ("legal_aid", "村民", "工伤赔偿", "指导申请法律援助，已转交市法律援助中心"),
+    ("drafting", "村民", "代写赡养协议", "协议已由双方签字"),
+]
+
+
+def _demo_worklog(today) -> None:
+    """Work-log entries for the visits that happened (countersigned), and a few this week still to sign."""
+    from datetime import datetime
+
+    from gongfa.db import db
+    from gongfa.duty.models import DutySession, SessionStatus
+    from gongfa.duty.services import BEIJING
+    from gongfa.worklog.models import Category, EntryStatus, Mode, Referral, WorkLogEntry
+
+    rng = random.Random(2026)
+    sessions = db.session.scalars(select(DutySession).where(
+        DutySession.status.in_([SessionStatus.COUNTERSIGNED, SessionStatus.CONFIRMED]),
+        DutySession.lawyer_id.isnot(None), DutySession.on <= today)).all()
+    for s in sessions:
+        start = s.checked_in_at.astimezone(BEIJING) if s.checked_in_at else datetime.combine(s.on, s.starts_at)
+        for n in range(rng.choice([1, 1, 2, 3])):
+            category, persons, content, result = rng.choice(LOG_SAMPLES)
+            begin = (start + timedelta(minutes=50 * n)).time().replace(second=0, microsecond=0)
+            end = (start + timedelta(minutes=50 * n + 45)).time().replace(second=0, microsecond=0)
+            signed = s.status == SessionStatus.COUNTERSIGNED
+            entry = WorkLogEntry(
+                point_id=s.point_id, lawyer_id=s.lawyer_id, session_id=s.id, served_on=s.on, starts_at=begin,
+                ends_at=end, place="", persons=persons, mode=Mode.ON_SITE, category=Category(category),
+                content=content, result=result,
+                referral=Referral.LEGAL_AID if category == "legal_aid" else Referral.NONE,
+                status=EntryStatus.COUNTERSIGNED if signed else EntryStatus.SUBMITTED,
+                countersigned_by_id=s.countersigned_by_id if signed else None,
+                countersigned_at=s.countersigned_at if signed else None)
+            db.session.add(entry)
+    db.session.flush()
 
 
 def _demo_services(today) -> None:

@@ -18,6 +18,8 @@ MENU = [
     ("home.index", _l("首页"), None),
     ("duty.my", _l("我的值班"), (Role.LAWYER,)),
     ("duty.compliance", _l("履职情况"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
+    ("worklog.index", _l("工作日志"), (Role.LAWYER, Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN,
+                                       Role.INSPECTOR, Role.MEDIATOR)),
     ("mediation.cases", _l("人民调解"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER,
                                       Role.MEDIATOR)),
     ("signup.ratings", _l("一事一评"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER)),

@@ -1,0 +1,152 @@
+"""Work-log entries: write (idempotent), submit, countersign, and amend once countersigned.
+
+A form resubmitted after a timeout carries the same one-time token as the first try, whose unique
+constraint turns it into the entry already made. A countersigned entry is never edited in place: a
+correction is an Amendment (field, old, new, reason, author, time) and the original stays visible.
+Services flush and audit; views commit.
+"""
+
+from datetime import date, time
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from gongfa.audit import services as audit
+from gongfa.db import db, utcnow
+from gongfa.duty.models import DutySession
+from gongfa.i18n import _l
+from gongfa.org.models import ServicePoint, Unit
+from gongfa.org.services import ServiceError
+from gongfa.people.models import User
+from gongfa.worklog.models import Amendment, Category, EntryStatus, Mode, Referral, WorkLogEntry
+
+FIELDS = ("served_on", "starts_at", "ends_at", "place", "persons", "mode", "category", "content", "result", "referral")
+AMENDABLE = ("place", "persons", "content", "result")
+AMENDABLE_TITLES = {"place": _l("地点"), "persons": _l("服务对象"), "content": _l("事由及内容摘要"),
+                    "result": _l("处理意见及结果")}
+
+
+class StaleEntryError(ServiceError):
+    """Someone else changed the entry since the page was loaded."""
+
+    def __init__(self):
+        super().__init__(_l("这条记录刚刚被修改过。下面是最新内容，请核对后再操作。"))
+
+
+def _check(values: dict, today: date) -> None:
+    if values["ends_at"] <= values["starts_at"]:
+        raise ServiceError(_l("结束时间要晚于开始时间。"), "ends_at")
+    if values["served_on"] > today:
+        raise ServiceError(_l("不能记录今天以后的服务。"), "served_on")
+
+
+def by_token(token: str | None) -> WorkLogEntry | None:
+    """The entry a one-time form token already made."""
+    return db.session.scalar(select(WorkLogEntry).where(WorkLogEntry.form_token == token)) if token else None
+
+
+def create_entry(*, lawyer: User, point: ServicePoint, session: DutySession | None, form_token: str | None,
+                 submit: bool, today: date, served_on: date, starts_at: time, ends_at: time, place: str,
+                 persons: str, mode: Mode, category: Category, content: str, result: str,
+                 referral: Referral) -> tuple[WorkLogEntry, bool]:
+    """Write an entry (submitted, or a draft). Returns (entry, made_now): a resubmitted form gives the first."""
+    earlier = by_token(form_token)
+    if earlier is not None:
+        return earlier, False
+    values = {"served_on": served_on, "starts_at": starts_at, "ends_at": ends_at, "place": place, "persons": persons,
+              "mode": mode, "category": category, "content": content, "result": result, "referral": referral}
+    _check(values, today)
+    entry = WorkLogEntry(point_id=point.id, lawyer_id=lawyer.id, session_id=session.id if session else None,
+                         form_token=form_token or None,
+                         status=EntryStatus.SUBMITTED if submit else EntryStatus.DRAFT, **values)
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same form twice at once (a retry crossing the first on a slow link)
+        db.session.rollback()
+        earlier = by_token(form_token)
+        if earlier is None:
+            raise
+        return earlier, False
+    audit.record("worklog.create", entry, actor_id=lawyer.id)
+    return entry, True
+
+
+def update_entry(entry: WorkLogEntry, *, actor: User, version: int | None, submit: bool, today: date,
+                 **values) -> WorkLogEntry:
+    """Edit a draft or a submitted entry (its author only); never a countersigned one."""
+    if version is not None and version != entry.version:
+        raise StaleEntryError()
+    if entry.locked:
+        raise ServiceError(_l("已签字确认的记录不能直接修改，请提交更正。"))
+    _check(values, today)
+    with audit.tracking(entry, "worklog.update"):
+        for key in FIELDS:
+            setattr(entry, key, values[key])
+        if submit:
+            entry.status = EntryStatus.SUBMITTED
+    return entry
+
+
+def countersign(entries: list[WorkLogEntry], *, actor: User) -> int:
+    """The village officer (or station head) confirms entries: name and time recorded, then locked."""
+    done = 0
+    for entry in entries:
+        if entry.status != EntryStatus.SUBMITTED:
+            continue
+        with audit.tracking(entry, "worklog.countersign"):
+            entry.status, entry.countersigned_by_id, entry.countersigned_at = (EntryStatus.COUNTERSIGNED, actor.id,
+                                                                                 utcnow())
+        done += 1
+    return done
+
+
+def amend(entry: WorkLogEntry, *, field: str, new_value: str, reason: str, actor: User) -> Amendment:
+    """Correct a countersigned entry: the original stays, the correction is recorded beside it."""
+    if not entry.locked:
+        raise ServiceError(_l("还没有签字确认的记录可以直接修改。"), "field")
+    if field not in AMENDABLE:
+        raise ServiceError(_l("这一项不能更正。"), "field")
+    old = current(entry, field)
+    if new_value == old:
+        raise ServiceError(_l("新内容和原内容一样。"), "new_value")
+    amendment = Amendment(entry=entry, field=field, old_value=old, new_value=new_value, reason=reason,
+                          author_id=actor.id, at=utcnow())
+    db.session.add(amendment)
+    db.session.flush()
+    audit.record("worklog.amend", amendment, actor_id=actor.id)
+    return amendment
+
+
+def current(entry: WorkLogEntry, field: str) -> str:
+    """A field's value after all amendments (the original stays on the entry)."""
+    value = getattr(entry, field)
+    for a in entry.amendments:
+        if a.field == field:
+            value = a.new_value
+    return value
+
+
+def entries_at(unit_filter, *, first: date, last: date, lawyer: User | None = None,
+               status: EntryStatus | None = None) -> list[WorkLogEntry]:
+    """Entries at points in scope between two dates, with place, lawyer and amendments."""
+    stmt = (select(WorkLogEntry).join(ServicePoint, ServicePoint.id == WorkLogEntry.point_id)
+            .join(Unit, Unit.id == ServicePoint.unit_id)
+            .options(joinedload(WorkLogEntry.point).joinedload(ServicePoint.unit), joinedload(WorkLogEntry.lawyer),
+                     joinedload(WorkLogEntry.countersigned_by), selectinload(WorkLogEntry.amendments))
+            .where(unit_filter, WorkLogEntry.served_on.between(first, last))
+            .order_by(WorkLogEntry.served_on.desc(), WorkLogEntry.starts_at.desc()))
+    if lawyer is not None:
+        stmt = stmt.where(WorkLogEntry.lawyer_id == lawyer.id)
+    if status is not None:
+        stmt = stmt.where(WorkLogEntry.status == status)
+    return list(db.session.scalars(stmt))
+
+
+def load(entry_id: int) -> WorkLogEntry | None:
+    """One entry with what its page shows."""
+    return db.session.scalar(select(WorkLogEntry).options(
+        joinedload(WorkLogEntry.point).joinedload(ServicePoint.unit), joinedload(WorkLogEntry.lawyer),
+        joinedload(WorkLogEntry.countersigned_by),
+        selectinload(WorkLogEntry.amendments).joinedload(Amendment.author)).where(WorkLogEntry.id == entry_id))

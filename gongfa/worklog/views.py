@@ -1,0 +1,225 @@
+"""Work-log pages: the lawyer writes on a phone; the officer countersigns; corrections are amendments."""
+
+from datetime import datetime, time, timedelta
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from gongfa.auth.scope import current_scope
+from gongfa.db import db
+from gongfa.duty.models import DutySession
+from gongfa.duty.services import BEIJING, today_in_beijing
+from gongfa.org import services as org_services
+from gongfa.org.models import PointKind, ServicePoint
+from gongfa.org.services import ServiceError
+from gongfa.people.models import Role
+from gongfa.signup.forms import new_form_token
+from gongfa.web.rendering import local_name, render_page
+from gongfa.worklog import bp, services
+from gongfa.worklog.forms import AmendForm, EntryForm, SignForm
+from gongfa.worklog.models import Category, EntryStatus, Mode, Referral, WorkLogEntry
+
+SIGNERS = (Role.OFFICER, Role.STATION_HEAD)
+READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR, Role.MEDIATOR)
+
+
+def _may_sign(entry: WorkLogEntry) -> bool:
+    """The village's officer signs a village's entries; the station head a station's."""
+    role = Role.OFFICER if entry.point.kind == PointKind.STUDIO else Role.STATION_HEAD
+    return current_scope().covers(entry.point.unit, role)
+
+
+def _entry(entry_id: int) -> WorkLogEntry:
+    entry = services.load(entry_id) or abort(404)
+    if entry.lawyer_id != current_user.id and not current_scope().covers(entry.point.unit, *READERS):
+        abort(403)
+    return entry
+
+
+@bp.route("/")
+@login_required
+def index():
+    """A lawyer's own entries; for the officer and head, what waits for a countersignature and what was done."""
+    today = today_in_beijing()
+    first = today - timedelta(days=92)
+    sc = current_scope()
+    mine = services.entries_at(db.true(), first=first, last=today, lawyer=current_user) if sc.has(Role.LAWYER) \
+        else []
+    waiting, recent = [], []
+    if sc.has(*READERS):
+        scoped = services.entries_at(sc.unit_filter(*READERS), first=first, last=today)
+        waiting = [e for e in scoped if e.status == EntryStatus.SUBMITTED]
+        recent = [e for e in scoped if e.status == EntryStatus.COUNTERSIGNED][:50]
+    elif not sc.has(Role.LAWYER):
+        abort(403)
+    return render_page("worklog/index.html", mine=mine, waiting=waiting, recent=recent, today=today,
+                       sign=SignForm(), may_sign={e.id: _may_sign(e) for e in waiting}, is_lawyer=sc.has(Role.LAWYER))
+
+
+def _points() -> list[ServicePoint]:
+    return org_services.points_in(current_scope().unit_filter(Role.LAWYER), kinds=(PointKind.STUDIO,
+                                                                                   PointKind.STATION))
+
+
+def _entry_form(formdata=None, *, entry: WorkLogEntry | None = None, session: DutySession | None = None):
+    form = EntryForm(formdata=formdata, obj=entry)
+    points = _points()
+    if entry is not None and entry.point not in points:
+        points = [entry.point, *points]
+    form.point_id.choices = [(p.id, local_name(p)) for p in points]
+    if formdata is None and entry is None:
+        form.form_token.data = new_form_token()
+        form.served_on.data, form.mode.data = today_in_beijing(), Mode.ON_SITE.value
+        form.category.data, form.referral.data = Category.CONSULTATION.value, Referral.NONE.value
+        if session is not None:  # 一次一记: the visit's day, hours as checked in and out, the place
+            form.session_id.data, form.point_id.data = str(session.id), session.point_id
+            form.served_on.data = session.on
+            start = session.checked_in_at.astimezone(BEIJING).time() if session.checked_in_at else session.starts_at
+            end = session.checked_out_at.astimezone(BEIJING).time() if session.checked_out_at else session.ends_at
+            form.starts_at.data, form.ends_at.data = start.replace(second=0, microsecond=0), end.replace(
+                second=0, microsecond=0)
+            form.place.data = local_name(session.point)
+        else:
+            now = datetime.now(BEIJING).replace(second=0, microsecond=0)
+            form.starts_at.data = time(max(now.hour - 1, 0), 0)
+            form.ends_at.data = time(now.hour, now.minute)
+    if entry is not None and formdata is None:
+        form.version.data = str(entry.version)
+        form.mode.data, form.category.data, form.referral.data = (entry.mode.value, entry.category.value,
+                                                                  entry.referral.value)
+    return form
+
+
+def _values(form) -> dict:
+    return {"served_on": form.served_on.data, "starts_at": form.starts_at.data, "ends_at": form.ends_at.data,
+            "place": form.place.data, "persons": form.persons.data, "mode": Mode(form.mode.data),
+            "category": Category(form.category.data), "content": form.content.data, "result": form.result.data,
+            "referral": Referral(form.referral.data)}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Write an entry, on a phone: from a visit (?session=) or for a matter."""
+    if not current_scope().has(Role.LAWYER):
+        abort(403)
+    session = None
+    session_id = request.values.get("session", type=int) or request.form.get("session_id", type=int)
+    if session_id:
+        session = db.session.get(DutySession, session_id)
+        if session is None or session.lawyer_id != current_user.id:
+            abort(404)
+    form = _entry_form(request.form if request.method == "POST" else None, session=session)
+    if form.validate_on_submit():
+        point = db.session.get(ServicePoint, form.point_id.data)
+        try:
+            entry, made = services.create_entry(
+                lawyer=current_user, point=point, session=session, form_token=form.form_token.data,
+                submit=bool(form.submit.data), today=today_in_beijing(), **_values(form))
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "", form.content).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("已保存。") if made else _("这条记录已经保存过了（重复提交只算一次）。"), "success")
+            return redirect(url_for("worklog.show", entry_id=entry.id, saved=form.form_token.data), 303)
+    return render_page("worklog/form.html", form=form, session=session, entry=None,
+                       status=422 if form.errors else 200)
+
+
+@bp.route("/<int:entry_id>")
+@login_required
+def show(entry_id: int):
+    """One entry, its countersignature and its corrections (the original stays as written)."""
+    entry = _entry(entry_id)
+    return render_page("worklog/show.html", e=entry, sign=SignForm(), amend_form=AmendForm(),
+                       may_sign=_may_sign(entry), may_amend=entry.locked and (entry.lawyer_id == current_user.id
+                                                                              or _may_sign(entry)),
+                       saved=request.args.get("saved", "")[:64], current=services.current)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: int):
+    """Change a draft or a submitted entry (its author), until it is countersigned."""
+    entry = _entry(entry_id)
+    if entry.lawyer_id != current_user.id:
+        abort(403)
+    if entry.locked:
+        flash(_("已签字确认的记录不能直接修改，请提交更正。"), "error")
+        return redirect(url_for("worklog.show", entry_id=entry.id), 303)
+    form = _entry_form(request.form if request.method == "POST" else None, entry=entry)
+    if form.validate_on_submit():
+        try:
+            services.update_entry(entry, actor=current_user, version=request.form.get("version", type=int),
+                                  submit=bool(form.submit.data), today=today_in_beijing(), **_values(form))
+            entry.point_id = form.point_id.data
+            db.session.commit()
+        except (ServiceError, StaleDataError) as error:
+            db.session.rollback()
+            message = error.message if isinstance(error, ServiceError) else services.StaleEntryError().message
+            getattr(form, getattr(error, "field", None) or "", form.content).errors.append(str(message))
+        else:
+            flash(_("已保存。"), "success")
+            return redirect(url_for("worklog.show", entry_id=entry.id), 303)
+    return render_page("worklog/form.html", form=form, session=entry.session, entry=entry,
+                       status=422 if form.errors else 200)
+
+
+@bp.route("/<int:entry_id>/countersign", methods=["POST"])
+@login_required
+def countersign(entry_id: int):
+    """The officer countersigns one entry."""
+    entry = _entry(entry_id)
+    if not _may_sign(entry):
+        abort(403)
+    if not SignForm().validate_on_submit():
+        abort(400)
+    done = services.countersign([entry], actor=current_user)
+    db.session.commit()
+    flash(_("已签字确认。") if done else _("这条记录不需要签字（草稿或已签字）。"), "success" if done else "info")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/log")
+                    else url_for("worklog.show", entry_id=entry.id), 303)
+
+
+@bp.route("/sessions/<int:session_id>/countersign", methods=["POST"])
+@login_required
+def countersign_visit(session_id: int):
+    """The officer countersigns all entries of one visit at once."""
+    session = db.session.get(DutySession, session_id) or abort(404)
+    entries = list(db.session.scalars(select(WorkLogEntry).where(WorkLogEntry.session_id == session.id)))
+    entries = [e for e in entries if _may_sign(e)]
+    if not entries:
+        abort(403)
+    if not SignForm().validate_on_submit():
+        abort(400)
+    done = services.countersign(entries, actor=current_user)
+    db.session.commit()
+    flash(_("已签字确认 %(n)d 条记录。", n=done), "success")
+    return redirect(url_for("worklog.index"), 303)
+
+
+@bp.route("/<int:entry_id>/amend", methods=["POST"])
+@login_required
+def amend(entry_id: int):
+    """A correction to a countersigned entry, with the reason."""
+    entry = _entry(entry_id)
+    if not (entry.lawyer_id == current_user.id or _may_sign(entry)):
+        abort(403)
+    form = AmendForm()
+    if form.validate_on_submit():
+        try:
+            services.amend(entry, field=form.field.data, new_value=form.new_value.data, reason=form.reason.data,
+                           actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "", form.new_value).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("更正已记录，原内容保留。"), "success")
+            return redirect(url_for("worklog.show", entry_id=entry.id), 303)
+    return render_page("worklog/show.html", e=entry, sign=SignForm(), amend_form=form, form=form,
+                       may_sign=_may_sign(entry), may_amend=True, saved="", current=services.current, status=422)
