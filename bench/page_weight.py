@@ -74,7 +74,8 @@ def measure(base: str, encoding: str) -> list[tuple]:
     for role in ROLES:
         b = Browser(base, encoding)
         b.login(role)
-        paths = {"lawyer": ("/", "/duty/my"), "officer": ("/", "/mediation/")}.get(role, ("/",))
+        paths = {"lawyer": ("/", "/duty/my", "/log/new", "/log/"), "officer": ("/", "/mediation/", "/log/"),
+                 "head": ("/", "/ledger/")}.get(role, ("/",))
         for path in paths:
             _s, body, headers = b.get(path)
             rows.append((role, f"{'home' if path == '/' else path.strip('/')} {path}", len(body), len(css),
@@ -126,7 +127,7 @@ def query_counts(db_url: str) -> list[tuple[str, int]]:
         client = app.test_client()
         assert client.post("/auth/login", data={"username": role, "password": PASSWORD}).status_code == 303
         for path in ("/", "/org/staffing", "/org/units", "/people/", "/duty/my", "/duty/compliance", "/mediation/",
-                     "/signup/ratings"):
+                     "/signup/ratings", "/log/", "/ledger/", "/log/new"):
             statements.clear()
             if client.get(path).status_code == 200:
                 counts.append((f"{role} {path}", len(statements)))

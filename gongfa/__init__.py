@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.auth import views as auth_views
     from gongfa.duty import views as duty_views
     from gongfa.home import views as home_views
+    from gongfa.ledger import views as ledger_views
     from gongfa.mediation import views as mediation_views
     from gongfa.org import public
     from gongfa.org import views as org_views
@@ -95,8 +96,9 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.worklog import views as worklog_views
 
     for module in (home_views, auth_views, org_views, people_views, duty_views, public, signup_views, signup_public,
-                   mediation_views, worklog_views):
+                   mediation_views, worklog_views, ledger_views):
         app.register_blueprint(module.bp)
+    app.register_blueprint(ledger_views.verify_bp)
 
 
 def _register_cli(app: Flask) -> None:

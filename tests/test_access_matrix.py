@@ -41,7 +41,17 @@ def _sessions(w):
 
     return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token,
             **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id), **_cases(w),
-            **_entries(w, made)}
+            **_entries(w, made), **_ledgers(w)}
+
+
+def _ledgers(w):
+    from gongfa.db import db
+    from gongfa.ledger import services as ledger
+
+    sub = ledger.submit_quarter(w.units["T1"], 2026, 2, pdf=b"%PDF-1.7 test", actor=w.users["head"])
+    drawn = ledger.draw(w.units["P"], year=2026, quarter=2, per_township=2, actor=w.users["admin"])
+    db.session.commit()
+    return {"SUB": sub.id, "DRAW": drawn.id, "C1": w.units["C1"].id}
 
 
 def _entries(w, sessions):
@@ -202,12 +212,25 @@ MATRIX = [
     ("worklog.countersign", "POST", "/log/{E1}/countersign", {"officer"}),  # the village's own officer only
     ("worklog.countersign_visit", "POST", "/log/sessions/{S_V1}/countersign", {"officer"}),
     ("worklog.amend", "POST", "/log/{E1}/amend", {"lawyer", "officer"}),
+    ("ledger.index", "GET", "/ledger/", STAFF),
+    ("ledger.statistics_xlsx", "GET", "/ledger/statistics/{T1}.xlsx", READERS),
+    ("ledger.statistics_xlsx", "GET", "/ledger/statistics/{C1}.xlsx", VIEWERS),
+    ("ledger.quarter", "GET", "/ledger/quarters/{T1}/2026/4", READERS),
+    ("ledger.quarter", "POST", "/ledger/quarters/{T1}/2026/3", {"head"}),  # only the township's station head
+    ("ledger.submitted_pdf", "GET", "/ledger/submissions/{SUB}.pdf", READERS),
+    ("ledger.inspection", "GET", "/ledger/inspection", ADMINS | {"inspector"}),
+    ("ledger.draw_show", "GET", "/ledger/inspection/{DRAW}", {"admin", "inspector"}),  # a prefecture-wide draw
+    ("verify.show", "GET", "/verify/", ALL),
     ("public.village", "GET", "/v/652701100001", ALL),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
 SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),
         ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF),
-        ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", STAFF - {"lawyer"})]
+        ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", STAFF - {"lawyer"}),
+        ("ledger.volume", "GET", "/ledger/villages/{V1}/volume.pdf", STAFF),
+        ("ledger.duty_ledger", "GET", "/ledger/stations/{T1}/duty.pdf", STAFF - {"officer"}),
+        ("ledger.statistics_pdf", "GET", "/ledger/statistics/{T1}.pdf", READERS),
+        ("ledger.draw_volumes", "GET", "/ledger/inspection/{DRAW}/volumes.pdf", {"admin", "inspector"})]
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -237,6 +260,20 @@ def test_access_matrix(world, client, auth, role):
         if not ok:
             failures.append(f"{method} {url} ({endpoint}) as {role}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(("role", "row"), [(r, row) for row in range(3, len(SLOW)) for r in ROLES if r])
+def test_ledger_pdfs_by_role(world, client, auth, role, row):
+    """The ledger PDFs, each role: allowed ones print, others are refused (another village's officer too)."""
+    endpoint, _method, template, allowed = SLOW[row]
+    ids = _ids(world)
+    auth.login(role)
+    response = client.get(template.format(**ids) + "?year=2026&quarter=2")
+    assert response.status_code == (200 if role in allowed else 403), (endpoint, role)
+    if endpoint == "ledger.volume" and role == "officer":
+        auth.logout()
+        auth.login("officer3")  # 达勒特村's officer asks for 营盘社区's volume
+        assert client.get(template.format(**ids)).status_code == 403
 
 
 def test_notice_pdf_is_public(world, client):

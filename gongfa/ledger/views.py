@@ -1,0 +1,294 @@
+"""Ledger pages: print the village volume, the duty ledger and the quarterly table; submit; inspect; verify."""
+
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from sqlalchemy import select
+
+from gongfa.auth.scope import current_scope, roles_required
+from gongfa.db import db
+from gongfa.duty.services import today_in_beijing
+from gongfa.i18n import LOCALES, locale_info
+from gongfa.ledger import bp, services
+from gongfa.ledger.forms import DrawForm, SubmitForm
+from gongfa.ledger.models import InspectionDraw, QuarterSubmission
+from gongfa.org.models import Unit, UnitLevel
+from gongfa.org.services import ServiceError
+from gongfa.people.models import Role
+from gongfa.web.pdf import render_pdf
+from gongfa.web.rendering import current_locale_code, local_name, render_page
+from gongfa.worklog.models import Category
+
+VOLUME_READERS = (Role.OFFICER, Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
+LEDGER_READERS = (Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
+STAT_READERS = (Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
+INSPECTORS = (Role.INSPECTOR, Role.BUREAU_ADMIN)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+
+def _period() -> tuple[int, int, object, object]:
+    """?year=&quarter= (quarter 0 = the whole year); this quarter by default."""
+    year, quarter = services.quarter_of(today_in_beijing())
+    year = request.args.get("year", type=int) or year
+    quarter = request.args.get("quarter", type=int, default=quarter)
+    if not 2000 <= year <= 2099 or quarter not in (0, 1, 2, 3, 4):
+        abort(404)
+    if quarter == 0:
+        first, last = services.quarter_bounds(year, 1)[0], services.quarter_bounds(year, 4)[1]
+    else:
+        first, last = services.quarter_bounds(year, quarter)
+    return year, quarter, first, last
+
+
+def _unit(unit_id: int, level: UnitLevel | tuple, roles) -> Unit:
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    levels = level if isinstance(level, tuple) else (level,)
+    if unit.level not in levels:
+        abort(404)
+    if not current_scope().covers(unit, *roles):
+        abort(403)
+    return unit
+
+
+def _lang() -> str:
+    lang = request.args.get("lang")
+    return lang if lang in LOCALES else current_locale_code()
+
+
+def _verify_url(code: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return f"{base.rstrip('/')}{url_for('verify.show', code=code)}"
+
+
+def _pdf(template: str, **ctx) -> bytes:
+    lang = _lang()
+    with force_locale(lang):  # printed in the language asked for, not necessarily the reader's
+        return render_pdf(template, info=locale_info(lang), categories=list(Category), **ctx)
+
+
+@bp.route("/")
+@login_required
+def index():
+    """This quarter's ledgers to print for the places in scope, and submission status."""
+    year, quarter, first, last = _period()
+    sc = current_scope()
+    if not sc.has(*VOLUME_READERS):
+        abort(403)
+    villages = list(db.session.scalars(select(Unit).where(sc.unit_filter(*VOLUME_READERS),
+                                                          Unit.level == UnitLevel.VILLAGE,
+                                                          Unit.is_active.is_(True)).order_by(Unit.code).limit(400)))
+    townships = list(db.session.scalars(select(Unit).where(sc.unit_filter(*LEDGER_READERS),
+                                                           Unit.level == UnitLevel.TOWNSHIP, Unit.is_xpcc.is_(False),
+                                                           Unit.is_active.is_(True)).order_by(Unit.code)))
+    counties = list(db.session.scalars(select(Unit).where(sc.unit_filter(*STAT_READERS),
+                                                          Unit.level == UnitLevel.COUNTY).order_by(Unit.code)))
+    submitted = {s.unit_id: s for s in db.session.scalars(select(QuarterSubmission).where(
+        QuarterSubmission.year == year, QuarterSubmission.quarter == quarter))} if quarter else {}
+    return render_page("ledger/index.html", year=year, quarter=quarter, villages=villages, townships=townships,
+                       counties=counties, submitted=submitted, stats=sc.has(*STAT_READERS),
+                       inspect=sc.has(*INSPECTORS), deadline=services.deadline(year, quarter) if quarter else None)
+
+
+def _volume_ctx(unit: Unit, first, last) -> dict:
+    volume = services.village_volume(unit, first, last)
+    printed = services.record_print(kind="volume", unit=unit, first=first, last=last, records=volume.records,
+                                    actor=current_user)
+    return {"v": volume, "code": printed.code, "verify_url": _verify_url(printed.code),
+            "shorts": {r["id"]: services.short(r) for r in volume.records}}
+
+
+@bp.route("/villages/<int:unit_id>/volume.pdf")
+@login_required
+def volume(unit_id: int):
+    """一村一卷 for a quarter or a year (?year=2026&quarter=3, quarter=0 for the year; ?lang=ug)."""
+    unit = _unit(unit_id, UnitLevel.VILLAGE, VOLUME_READERS)
+    year, quarter, first, last = _period()
+    ctx = _volume_ctx(unit, first, last)
+    pdf = _pdf("ledger/pdf/volume.html", volumes=[ctx], year=year, quarter=quarter)
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"volume-{unit.code}-{year}-q{quarter}.pdf")
+
+
+@bp.route("/stations/<int:unit_id>/duty.pdf")
+@login_required
+def duty_ledger(unit_id: int):
+    """值班台账: the station's sessions, who sat, hours, entries, countersignatures."""
+    township = _unit(unit_id, UnitLevel.TOWNSHIP, LEDGER_READERS)
+    year, quarter, first, last = _period()
+    sessions, by_session = services.duty_ledger(township, first, last)
+    records = [services.session_record(s, by_session.get(s.id, [])) for s in sessions]
+    printed = services.record_print(kind="duty", unit=township, first=first, last=last, records=records,
+                                    actor=current_user)
+    pdf = _pdf("ledger/pdf/duty.html", township=township, sessions=sessions, by_session=by_session, year=year,
+               quarter=quarter, code=printed.code, verify_url=_verify_url(printed.code),
+               shorts={r["id"]: services.short(r) for r in records})
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"duty-{township.code}-{year}-q{quarter}.pdf")
+
+
+def _statistics_pdf(unit: Unit, year: int, quarter: int, first, last) -> bytes:
+    rows, total = services.statistics(unit, first, last)
+    records = [r.as_dict() for r in rows] + [total.as_dict()]
+    printed = services.record_print(kind="statistics", unit=unit, first=first, last=last, records=records,
+                                    actor=current_user)
+    return _pdf("ledger/pdf/statistics.html", unit=unit, rows=rows, total=total, year=year, quarter=quarter,
+                code=printed.code, verify_url=_verify_url(printed.code), printed_on=today_in_beijing())
+
+
+@bp.route("/statistics/<int:unit_id>.pdf")
+@login_required
+def statistics_pdf(unit_id: int):
+    """The quarterly statistics table of a township (rows: villages) or a county (rows: townships)."""
+    unit = _unit(unit_id, (UnitLevel.TOWNSHIP, UnitLevel.COUNTY), STAT_READERS)
+    year, quarter, first, last = _period()
+    pdf = _statistics_pdf(unit, year, quarter, first, last)
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"statistics-{unit.code}-{year}-q{quarter}.pdf")
+
+
+@bp.route("/statistics/<int:unit_id>.xlsx")
+@login_required
+def statistics_xlsx(unit_id: int):
+    """The same table for the county clerk's spreadsheet: numbers as numbers, a total row, frozen header."""
+    unit = _unit(unit_id, (UnitLevel.TOWNSHIP, UnitLevel.COUNTY), STAT_READERS)
+    year, quarter, first, last = _period()
+    rows, total = services.statistics(unit, first, last)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}Q{quarter}"
+    header = [_("序号"), _("村（社区）") if unit.level == UnitLevel.TOWNSHIP else _("乡镇（街道）"), _("法律顾问"),
+              _("到村服务次数"), _("服务时长（小时）"), *[c.title for c in Category], _("评价数"), _("满意率（%%）")]
+    ws.append([f"{local_name(unit)} · {year} Q{quarter}"])
+    ws.append(header)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    for i, r in enumerate(rows, 1):
+        ws.append([i, local_name(r.unit), r.adviser, r.visits, r.hours, *[r.counts[c.value] for c in Category],
+                   r.rated, r.satisfaction])
+    ws.append(["", _("合计"), "", total.visits, total.hours, *[total.counts[c.value] for c in Category], total.rated,
+               total.satisfaction])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "C3"
+    out = BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return send_file(out, mimetype=XLSX, download_name=f"statistics-{unit.code}-{year}-q{quarter}.xlsx")
+
+
+@bp.route("/quarters/<int:unit_id>/<int:year>/<int:quarter>", methods=["GET", "POST"])
+@login_required
+def quarter(unit_id: int, year: int, quarter: int):
+    """A township's quarter: deadline, what is uncountersigned, submit (station head), changes after submitting."""
+    township = _unit(unit_id, UnitLevel.TOWNSHIP, STAT_READERS)
+    first, last = services.quarter_bounds(year, quarter) if quarter in (1, 2, 3, 4) else abort(404)
+    may_submit = current_scope().covers(township, Role.STATION_HEAD)
+    sub = services.submission(township, year, quarter)
+    form = SubmitForm()
+    if request.method == "POST":
+        if not may_submit:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                pdf = _statistics_pdf(township, year, quarter, first, last)
+                services.submit_quarter(township, year, quarter, pdf=pdf, actor=current_user)
+            except ServiceError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(_("已报送。报送后的更正会单独列出，不会改变已报送的内容。"), "success")
+            return redirect(url_for("ledger.quarter", unit_id=unit_id, year=year, quarter=quarter), 303)
+    return render_page("ledger/quarter.html", township=township, year=year, quarter=quarter, sub=sub, form=form,
+                       may_submit=may_submit, deadline=services.deadline(year, quarter, township),
+                       waiting=services.uncountersigned(township, first, last),
+                       after=services.changes_after(sub, township) if sub else [], today=today_in_beijing())
+
+
+@bp.route("/submissions/<int:sub_id>.pdf")
+@login_required
+def submitted_pdf(sub_id: int):
+    """The statistics PDF exactly as it was submitted."""
+    sub = db.session.get(QuarterSubmission, sub_id) or abort(404)
+    _unit(sub.unit_id, UnitLevel.TOWNSHIP, STAT_READERS)
+    return send_file(BytesIO(sub.pdf), mimetype="application/pdf",
+                     download_name=f"submitted-{sub.unit.code}-{sub.year}-q{sub.quarter}.pdf")
+
+
+@bp.route("/inspection", methods=["GET", "POST"])
+@roles_required(*INSPECTORS)
+def inspection():
+    """Draw 2–3 villages per township at random (the seed is recorded) and print their volumes."""
+    sc = current_scope()
+    units = list(db.session.scalars(select(Unit).where(sc.unit_filter(*INSPECTORS), Unit.level.in_(
+        [UnitLevel.PREFECTURE, UnitLevel.COUNTY])).order_by(Unit.code)))
+    form = DrawForm()
+    form.unit_id.choices = [(u.id, local_name(u)) for u in units]
+    if request.method == "GET":
+        form.year.data, form.quarter.data = services.quarter_of(today_in_beijing())
+        form.per_township.data = 2
+    if form.validate_on_submit():
+        unit = db.session.get(Unit, form.unit_id.data)
+        try:
+            record = services.draw(unit, year=form.year.data, quarter=form.quarter.data,
+                                   per_township=form.per_township.data, actor=current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            getattr(form, error.field or "", form.quarter).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            return redirect(url_for("ledger.draw_show", draw_id=record.id), 303)
+    draws = list(db.session.scalars(select(InspectionDraw).where(InspectionDraw.created_by_id == current_user.id)
+                                    .order_by(InspectionDraw.id.desc()).limit(20)))
+    return render_page("ledger/inspection.html", form=form, draws=draws, status=422 if form.errors else 200)
+
+
+def _draw(draw_id: int) -> InspectionDraw:
+    record = db.session.get(InspectionDraw, draw_id) or abort(404)
+    if not current_scope().covers(record.unit, *INSPECTORS):
+        abort(403)
+    return record
+
+
+@bp.route("/inspection/<int:draw_id>")
+@login_required
+def draw_show(draw_id: int):
+    """The villages drawn, with the seed that reproduces the draw."""
+    record = _draw(draw_id)
+    villages = list(db.session.scalars(select(Unit).where(Unit.code.in_(record.villages)).order_by(Unit.code)))
+    same = services.draw_villages(record.unit, record.per_township, record.seed) == record.villages
+    return render_page("ledger/draw.html", d=record, villages=villages, reproducible=same)
+
+
+@bp.route("/inspection/<int:draw_id>/volumes.pdf")
+@login_required
+def draw_volumes(draw_id: int):
+    """All drawn villages' volumes for the quarter, as one PDF."""
+    record = _draw(draw_id)
+    first, last = services.quarter_bounds(record.year, record.quarter)
+    villages = list(db.session.scalars(select(Unit).where(Unit.code.in_(record.villages)).order_by(Unit.code)))
+    pdf = _pdf("ledger/pdf/volume.html", volumes=[_volume_ctx(u, first, last) for u in villages], year=record.year,
+               quarter=record.quarter)
+    db.session.commit()
+    return send_file(BytesIO(pdf), mimetype="application/pdf",
+                     download_name=f"inspection-{record.id}-{record.year}-q{record.quarter}.pdf")
+
+
+@verify_bp.route("/", methods=["GET"])
+@verify_bp.route("/<code>")
+def show(code: str = ""):
+    """Public: what a printed code stands for (digest, period, rows without names), to spot a doctored page."""
+    code = code or request.args.get("code", "")
+    printed = services.verification(code) if code else None
+    return render_page("ledger/verify.html", code=code[:12], printed=printed,
+                       status=404 if code and printed is None else 200)
