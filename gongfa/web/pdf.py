@@ -149,6 +149,11 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
+def warm_up() -> None:
+    """Load WeasyPrint and the font coverage table once, so a worker's first ledger prints as fast as the rest."""
+    html_to_pdf('<html lang="zh-Hans"><body><p>公法</p><p lang="ug" dir="rtl">ئادۋوكات ادۆوكات</p></body></html>')
+
+
 def render_pdf(template: str, **ctx) -> bytes:
     """Render a Jinja template (translations and filters work) and make a strict PDF of it."""
     return html_to_pdf(render_template(template, **ctx))

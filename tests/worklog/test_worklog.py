@@ -97,3 +97,21 @@ def test_officer_of_another_village_cannot_countersign(world, client, auth):
     db.session.commit()
     auth.login("officer3")
     assert client.post(f"/log/{entry.id}/countersign").status_code == 403
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("lang", ["zh_Hans", "ug"])
+def test_a_legal_aid_referral_prints_a_slip(world, client, auth, lang):
+    from tests.web.test_pdf import pdftotext
+
+    entry, _ = _entry(world, referral=Referral.LEGAL_AID, content="工伤赔偿，单位拒不支付", persons="马福林")
+    plain, _ = _entry(world, token="form-3")
+    db.session.commit()
+    auth.login("lawyer")
+    assert "法律援助转介单" in client.get(f"/log/{entry.id}").text
+    response = client.get(f"/log/{entry.id}/referral.pdf?lang={lang}")
+    assert response.status_code == 200
+    text = pdftotext(response.data)
+    assert "马福林" in text and "工伤赔偿" in text and "12348" in text
+    assert ("法律援助转介单" in text) == (lang == "zh_Hans")
+    assert client.get(f"/log/{plain.id}/referral.pdf").status_code == 404  # no referral, no slip
