@@ -229,10 +229,12 @@ def book(session: DutySession, *, starts_at: time | None, name: str, phone: str,
          actor: User | None = None, form_token: str | None = None, today: date | None = None) -> Outcome:
     """Sign a resident up for a slot: booked if a place is free, else waitlisted; walk-ins are attended.
 
-    The same form token or the same phone at the same session gives back the earlier booking.
+    The same form token, or (for the public) the same phone at the same session, gives back the earlier booking.
     """
     today = today or today_in_beijing()
-    earlier = by_token(form_token) or (_active_for_phone(session, phone) if channel != BookingChannel.WALK_IN
+    # A resident trying again from their phone gets their booking back; staff may book two people who
+    # share one family phone, so only the public channel matches on the number.
+    earlier = by_token(form_token) or (_active_for_phone(session, phone) if channel == BookingChannel.PUBLIC
                                        else None)
     if earlier is not None:
         return Outcome(earlier, repeat=True)

@@ -21,7 +21,8 @@ from gongfa.org.services import ServiceError
 from gongfa.people.models import User
 from gongfa.worklog.models import Amendment, Category, EntryStatus, Mode, Referral, WorkLogEntry
 
-FIELDS = ("served_on", "starts_at", "ends_at", "place", "persons", "mode", "category", "content", "result", "referral")
+FIELDS = ("point_id", "served_on", "starts_at", "ends_at", "place", "persons", "mode", "category", "content",
+          "result", "referral")
 AMENDABLE = ("place", "persons", "content", "result")
 AMENDABLE_TITLES = {"place": _l("地点"), "persons": _l("服务对象"), "content": _l("事由及内容摘要"),
                     "result": _l("处理意见及结果")}

@@ -159,8 +159,8 @@ def edit(entry_id: int):
     if form.validate_on_submit():
         try:
             services.update_entry(entry, actor=current_user, version=request.form.get("version", type=int),
-                                  submit=bool(form.submit.data), today=today_in_beijing(), **_values(form))
-            entry.point_id = form.point_id.data
+                                  submit=bool(form.submit.data), today=today_in_beijing(),
+                                  point_id=form.point_id.data, **_values(form))
             db.session.commit()
         except (ServiceError, StaleDataError) as error:
             db.session.rollback()

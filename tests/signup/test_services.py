@@ -123,3 +123,10 @@ def test_walk_ins_are_attended_without_taking_a_slot(cal):
                       kind=BookingKind.MEDIATION, description="邻里纠纷", channel=BookingChannel.WALK_IN,
                       today=WEDNESDAY).booking
     assert b.status == BookingStatus.ATTENDED and b.slot_id is None
+
+
+def test_staff_may_book_two_people_who_share_a_family_phone(cal):
+    s = session_at(cal, "T1", WEDNESDAY)
+    mother = _book(s, "母亲", "13800000009", channel=BookingChannel.STAFF).booking
+    son = _book(s, "儿子", "13800000009", at=time(10, 30), channel=BookingChannel.STAFF).booking
+    assert mother.id != son.id and son.status == BookingStatus.BOOKED

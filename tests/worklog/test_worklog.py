@@ -115,3 +115,20 @@ def test_a_legal_aid_referral_prints_a_slip(world, client, auth, lang):
     assert "马福林" in text and "工伤赔偿" in text and "12348" in text
     assert ("法律援助转介单" in text) == (lang == "zh_Hans")
     assert client.get(f"/log/{plain.id}/referral.pdf").status_code == 404  # no referral, no slip
+
+
+@freeze_time(NOW)
+def test_the_author_edits_a_submitted_entry_and_the_change_is_audited(world, client, auth):
+    entry, _ = _entry(world)
+    db.session.commit()
+    auth.login("lawyer")
+    station = org.point_of(world.units["T1"])
+    data = {"point_id": station.id, "served_on": "2026-11-23", "starts_at": "10:00", "ends_at": "11:00",
+            "place": "工作站", "persons": "王秀兰", "mode": "phone", "category": "consultation",
+            "content": "改在工作站电话咨询", "result": "", "referral": "none", "version": entry.version,
+            "submit": "提交"}
+    assert client.post(f"/log/{entry.id}/edit", data=data).status_code == 303
+    db.session.refresh(entry)
+    assert entry.point_id == station.id and entry.mode == Mode.PHONE
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "worklog.update"))
+    assert '"point_id"' in event.after and '"mode"' in event.after
