@@ -3,18 +3,17 @@
 from datetime import datetime
 from io import BytesIO
 
-from flask import make_response
-from flask_babel import force_locale
+from flask import current_app, make_response
 from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gongfa.duty import services
 from gongfa.duty.models import DutySession, SessionStatus
-from gongfa.i18n import LOCALES, _l, locale_info
+from gongfa.i18n import _l
 from gongfa.org.models import Unit
-from gongfa.web.pdf import render_pdf
-from gongfa.web.rendering import current_locale_code, local_name
+from gongfa.web.pdf import render_pdf_in
+from gongfa.web.rendering import local_name
 
 
 def session_uid(session: DutySession) -> str:
@@ -76,10 +75,8 @@ def compliance_workbook(villages, lawyers, month) -> bytes:
 
 def roster_pdf(township: Unit, first, last, lang: str | None) -> bytes:
     """The station's month roster for the notice board (值班表)."""
-    lang = lang if lang in LOCALES else current_locale_code()
     sessions = services.sessions_at(Unit.path.startswith(township.path), first=first, last=last)
-    with force_locale(lang):
-        return render_pdf("duty/pdf/roster.html", info=locale_info(lang), township=township, first=first,
-                          sessions=[s for s in sessions if s.status != SessionStatus.CANCELLED],
-                          cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],
-                          hotline="12348")
+    return render_pdf_in(lang, "duty/pdf/roster.html", township=township, first=first,
+                         sessions=[s for s in sessions if s.status != SessionStatus.CANCELLED],
+                         cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],
+                         hotline=current_app.config["HOTLINE"])

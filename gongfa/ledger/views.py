@@ -3,7 +3,6 @@
 from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
@@ -13,15 +12,14 @@ from sqlalchemy import select
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.services import today_in_beijing
-from gongfa.i18n import LOCALES, locale_info
 from gongfa.ledger import bp, services
 from gongfa.ledger.forms import DrawForm, SubmitForm
 from gongfa.ledger.models import InspectionDraw, QuarterSubmission
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
-from gongfa.web.pdf import render_pdf
-from gongfa.web.rendering import current_locale_code, local_name, render_page
+from gongfa.web.pdf import render_pdf_in
+from gongfa.web.rendering import local_name, render_page
 from gongfa.worklog.models import Category
 
 VOLUME_READERS = (Role.OFFICER, Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
@@ -57,20 +55,13 @@ def _unit(unit_id: int, level: UnitLevel | tuple, roles) -> Unit:
     return unit
 
 
-def _lang() -> str:
-    lang = request.args.get("lang")
-    return lang if lang in LOCALES else current_locale_code()
-
-
 def _verify_url(code: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
     return f"{base.rstrip('/')}{url_for('verify.show', code=code)}"
 
 
 def _pdf(template: str, **ctx) -> bytes:
-    lang = _lang()
-    with force_locale(lang):  # printed in the language asked for, not necessarily the reader's
-        return render_pdf(template, info=locale_info(lang), categories=list(Category), **ctx)
+    return render_pdf_in(request.args.get("lang"), template, categories=list(Category), **ctx)
 
 
 @bp.route("/")

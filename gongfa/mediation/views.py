@@ -3,7 +3,6 @@
 from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -12,7 +11,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.services import today_in_beijing
-from gongfa.i18n import LOCALES, locale_info
 from gongfa.mediation import bp, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
@@ -31,8 +29,8 @@ from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
 from gongfa.signup.models import Booking, RatingValue
-from gongfa.web.pdf import render_pdf
-from gongfa.web.rendering import current_locale_code, local_name, mask_phone, render_page
+from gongfa.web.pdf import render_pdf_in
+from gongfa.web.rendering import local_name, mask_phone, render_page
 
 CASE_STAFF = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN)
 READERS = (*CASE_STAFF, Role.INSPECTOR)
@@ -297,12 +295,9 @@ def party_reveal(case_id: int, party_id: int):
 def case_file(case_id: int):
     """The case file (卷宗) in the MoJ order, in Chinese or the language asked for (?lang=ug)."""
     case = _case(case_id)
-    lang = request.args.get("lang")
-    lang = lang if lang in LOCALES else current_locale_code()
     identity = _needs_identity(case)
     parties = [{"p": p, "phone": p.phone if identity else mask_phone(p.phone),
                 "id_number": p.id_number if identity else services.mask_id(p.id_number)} for p in case.parties]
-    with force_locale(lang):
-        pdf = render_pdf("mediation/pdf/file.html", case=case, parties=parties, info=locale_info(lang),
-                         rating=services.rating_of(case), routes=str(services.ROUTES))
+    pdf = render_pdf_in(request.args.get("lang"), "mediation/pdf/file.html", case=case, parties=parties,
+                        rating=services.rating_of(case))
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"mediation-{case.year}-{case.seq}.pdf")

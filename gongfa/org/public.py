@@ -4,18 +4,17 @@ from io import BytesIO
 
 import segno
 from flask import Blueprint, abort, current_app, request, send_file, url_for
-from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
 from gongfa.duty import services as duty_services
-from gongfa.i18n import LOCALES, _l, locale_info
+from gongfa.i18n import _l
 from gongfa.org import services
 from gongfa.org.models import Unit, UnitLevel
-from gongfa.web.pdf import render_pdf
-from gongfa.web.rendering import current_locale_code, render_page
+from gongfa.web.pdf import render_pdf_in
+from gongfa.web.rendering import render_page
 
 bp = Blueprint("public", __name__, url_prefix="/v")
 
@@ -72,13 +71,11 @@ def village(code: str):
 def notice(code: str):
     """The A4 notice-board poster (公示牌) with a QR code to the village page."""
     unit = _village(code[:12])
-    lang = request.args.get("lang")
     ctx = village_context(unit)
     url = public_url(unit.code)
     qr = segno.make(url, error="m")
     ctx["qr_svg"] = Markup(qr.svg_inline(scale=4, border=2, omitsize=False))  # noqa: S704 (segno output, no user text)
     ctx["url"] = url
-    lang = lang if lang in LOCALES else current_locale_code()
-    with force_locale(lang):  # the notice may be printed in the village's language, not the viewer's
-        pdf = render_pdf("public/notice.html", info=locale_info(lang), **ctx)
+    # The notice may be printed in the village's language, not the viewer's.
+    pdf = render_pdf_in(request.args.get("lang"), "public/notice.html", **ctx)
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"notice-{unit.code}.pdf")

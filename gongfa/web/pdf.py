@@ -15,7 +15,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
+from gongfa.i18n import LOCALES, locale_info
 from gongfa.web.fonts import FONT_DIR, FONTS, font_paths
 
 
@@ -157,3 +159,15 @@ def warm_up() -> None:
 def render_pdf(template: str, **ctx) -> bytes:
     """Render a Jinja template (translations and filters work) and make a strict PDF of it."""
     return html_to_pdf(render_template(template, **ctx))
+
+
+def render_pdf_in(lang: str | None, template: str, **ctx) -> bytes:
+    """The same, in ``lang`` (one of LOCALES; otherwise the reader's language), with ``info`` for <html lang dir>.
+
+    A print is often for someone else than the reader: a village's notice in Uyghur, a case file in Kazakh.
+    """
+    from gongfa.web.rendering import current_locale_code
+
+    lang = lang if lang in LOCALES else current_locale_code()
+    with force_locale(lang):
+        return render_pdf(template, info=locale_info(lang), **ctx)

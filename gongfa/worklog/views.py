@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 from io import BytesIO
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,14 +13,13 @@ from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.duty.services import BEIJING, today_in_beijing
-from gongfa.i18n import LOCALES, locale_info
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.signup.forms import new_form_token
-from gongfa.web.pdf import render_pdf
-from gongfa.web.rendering import current_locale_code, local_name, render_page
+from gongfa.web.pdf import render_pdf_in
+from gongfa.web.rendering import local_name, render_page
 from gongfa.worklog import bp, services
 from gongfa.worklog.forms import AmendForm, EntryForm, SignForm
 from gongfa.worklog.models import Category, EntryStatus, Mode, Referral, WorkLogEntry
@@ -213,15 +211,12 @@ def referral(entry_id: int):
     entry = _entry(entry_id)
     if entry.referral != Referral.LEGAL_AID and entry.category != Category.LEGAL_AID:
         abort(404)
-    lang = request.args.get("lang")
-    lang = lang if lang in LOCALES else current_locale_code()
     county = entry.point.unit
     while county.parent is not None and county.level not in (UnitLevel.COUNTY, UnitLevel.PREFECTURE):
         county = county.parent
-    with force_locale(lang):
-        pdf = render_pdf("worklog/pdf_referral.html", e=entry, info=locale_info(lang), current=services.current,
-                         number=f"{entry.served_on:%Y}-{entry.id:05d}", hotline=current_app.config["HOTLINE"],
-                         centre=_("%(county)s法律援助中心", county=local_name(county)))
+    pdf = render_pdf_in(request.args.get("lang"), "worklog/pdf_referral.html", e=entry, current=services.current,
+                        number=f"{entry.served_on:%Y}-{entry.id:05d}", hotline=current_app.config["HOTLINE"],
+                        county=county)
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"referral-{entry.id}.pdf")
 
 

@@ -114,6 +114,8 @@ def test_a_legal_aid_referral_prints_a_slip(world, client, auth, lang):
     text = pdftotext(response.data)
     assert "马福林" in text and "工伤赔偿" in text and "12348" in text
     assert ("法律援助转介单" in text) == (lang == "zh_Hans")
+    # The centre is named in the slip's language, not the reader's (here Chinese).
+    assert ("قانۇنياردىمىمەركىزى" in text) == (lang == "ug")
     assert client.get(f"/log/{plain.id}/referral.pdf").status_code == 404  # no referral, no slip
 
 
