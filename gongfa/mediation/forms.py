@@ -78,7 +78,6 @@ class _CaseBase(BaseForm):
 
 
 CaseForm = type("CaseForm", (_CaseBase,), {**_party("a", True), **_party("r", True)})
-PARTY_KEYS = ("name", "gender", "ethnicity", "age", "occupation", "phone", "address", "id_number")
 
 
 class ReasonForm(BaseForm):

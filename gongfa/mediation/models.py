@@ -45,9 +45,6 @@ class CaseStatus(TitledEnum):
                 "performed": _l("已履行"), "followed_up": _l("已回访"), "closed": _l("已结案")}
 
 
-FINISHED = (CaseStatus.REFUSED, CaseStatus.CLOSED)
-
-
 class AgreementKind(TitledEnum):
     """书面协议书 (Art. 28–29) or 口头协议 (Art. 28, 30)."""
 

@@ -71,11 +71,6 @@ def id_number_ok(value: str) -> bool:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True)) % 11] == value[17]
 
 
-def mask_id(value: str) -> str:
-    """6527**********1234: region kept, birth date and sequence hidden (masked in the data sent)."""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) >= 8 else "*" * len(value)
-
-
 # --- intake ----------------------------------------------------------------------------------
 
 

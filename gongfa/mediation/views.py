@@ -14,7 +14,6 @@ from gongfa.duty.services import today_in_beijing
 from gongfa.mediation import bp, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
-    PARTY_KEYS,
     AgreementForm,
     CaseActionForm,
     CaseForm,
@@ -30,14 +29,13 @@ from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
 from gongfa.signup.models import Booking, RatingValue
 from gongfa.web.pdf import render_pdf_in
-from gongfa.web.rendering import local_name, mask_phone, render_page
+from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page
 
 CASE_STAFF = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN)
 READERS = (*CASE_STAFF, Role.INSPECTOR)
 IDENTITY = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD)  # the committee's own people need the numbers
 
 bp.add_app_template_global(category_title, "category_title")
-bp.add_app_template_global(services.mask_id, "mask_id")
 
 
 def _case(case_id: int, *, act: bool = False):
@@ -104,7 +102,7 @@ def case_new():
     form = _intake_form(request.form if request.method == "POST" else None, booking)
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data)
-        parties = [{"side": side, **{k: getattr(form, f"{prefix}_{k}").data for k in PARTY_KEYS}}
+        parties = [{"side": side, **{k: getattr(form, f"{prefix}_{k}").data for k in services.PARTY_FIELDS}}
                    for prefix, side in (("a", PartySide.APPLICANT), ("r", PartySide.RESPONDENT))]
         try:
             case = services.open_case(point=point, source=CaseSource(form.source.data), category=form.category.data,
@@ -118,7 +116,8 @@ def case_new():
             db.session.commit()
             flash(_("已登记：%(number)s", number=case.number), "success")
             return redirect(url_for("mediation.case_show", case_id=case.id), 303)
-    return render_page("mediation/new.html", form=form, booking=booking, status=422 if form.errors else 200)
+    return render_page("mediation/new.html", form=form, booking=booking, party_fields=services.PARTY_FIELDS,
+                       status=422 if form.errors else 200)
 
 
 def _mediators(case) -> list[User]:
@@ -297,7 +296,7 @@ def case_file(case_id: int):
     case = _case(case_id)
     identity = _needs_identity(case)
     parties = [{"p": p, "phone": p.phone if identity else mask_phone(p.phone),
-                "id_number": p.id_number if identity else services.mask_id(p.id_number)} for p in case.parties]
+                "id_number": p.id_number if identity else mask_id(p.id_number)} for p in case.parties]
     pdf = render_pdf_in(request.args.get("lang"), "mediation/pdf/file.html", case=case, parties=parties,
                         rating=services.rating_of(case))
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"mediation-{case.year}-{case.seq}.pdf")

@@ -1,7 +1,5 @@
 """Sign-up forms: the resident's (public, with a bot trap), staff's walk-in, look-up, rating, slot settings."""
 
-import secrets
-
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -30,11 +28,6 @@ TEXT_CHECKS = [no_bidi_controls, no_control_chars]
 def language_choices() -> list[tuple[str, str]]:
     """The three languages, each in its own script."""
     return [(code, info.native_name) for code, info in LOCALES.items()]
-
-
-def new_form_token() -> str:
-    """A one-time token for a form, so a double tap makes one booking."""
-    return secrets.token_urlsafe(24)
 
 
 class BookingForm(BaseForm):

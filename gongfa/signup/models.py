@@ -81,11 +81,6 @@ class Slot(db.Model):
     capacity: Mapped[int] = mapped_column(default=1)
     booked: Mapped[int] = mapped_column(default=0)
 
-    @property
-    def free(self) -> int:
-        """Places left."""
-        return max(self.capacity - self.booked, 0)
-
 
 class Booking(TimestampMixin, db.Model):
     """A resident's sign-up for a session (and a slot), or a walk-in recorded by staff."""

@@ -18,8 +18,9 @@ from gongfa.org.models import Unit, UnitLevel
 from gongfa.org.public import _village
 from gongfa.org.services import ServiceError
 from gongfa.signup import services
-from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm, new_form_token
+from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
+from gongfa.web.forms import new_form_token
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 bp = Blueprint("booking", __name__)

@@ -1,6 +1,5 @@
 """Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
 
-import calendar
 from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
@@ -14,12 +13,14 @@ from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.duty.services import today_in_beijing
+from gongfa.ledger.services import quarter_bounds, quarter_of
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.signup import bp, services
-from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm, new_form_token
+from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
+from gongfa.web.forms import new_form_token
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 STAFF = (Role.OFFICER, Role.STATION_HEAD, Role.MEDIATOR, Role.BUREAU_ADMIN)
@@ -183,11 +184,6 @@ def rate(booking_id: int):
     return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
 
 
-def _quarter(today: date) -> tuple[date, date]:
-    first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    return first, first.replace(month=first.month + 2, day=calendar.monthrange(first.year, first.month + 2)[1])
-
-
 @bp.route("/ratings")
 @roles_required(*RATING_READERS)
 def ratings():
@@ -196,6 +192,6 @@ def ratings():
         first = date.fromisoformat(request.args.get("from", ""))
         last = date.fromisoformat(request.args.get("to", ""))
     except ValueError:
-        first, last = _quarter(today_in_beijing())
+        first, last = quarter_bounds(*quarter_of(today_in_beijing()))
     summary = services.rating_summary(current_scope().unit_filter(*RATING_READERS), first=first, last=last)
     return render_page("signup/ratings.html", summary=summary, first=first, last=last, values=list(RatingValue))

@@ -4,6 +4,7 @@ Every validator carries its own translated message: WTForms ships none for ug or
 """
 
 import re
+import secrets
 import unicodedata
 from datetime import date
 
@@ -20,6 +21,12 @@ INVISIBLES = set("\u200b\u2060\ufeff\u00ad")
 NAME_DOTS = "\u2022\u2219\u30fb\uff65\u2027\uff0e\u25cf\u22c5\u0387\u16eb\u2e31"
 NAME_DOT_RE = re.compile(f"[{NAME_DOTS}]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def new_form_token() -> str:
+    """A one-time token carried by a form, stored with a unique constraint: a double tap or a resubmit
+    after a timeout gives back the record the first submit made (DESIGN §7)."""
+    return secrets.token_urlsafe(24)
 
 
 class BaseForm(FlaskForm):

@@ -80,6 +80,12 @@ def mask_phone(phone: str | None) -> str:
     return p[:3] + "****" + p[-4:] if len(p) >= 11 else p
 
 
+def mask_id(value: str | None) -> str:
+    """6527**********1234: region kept, birth date and sequence hidden (masked in the data, like phones)."""
+    v = value or ""
+    return v[:4] + "*" * (len(v) - 8) + v[-4:] if len(v) >= 8 else "*" * len(v)
+
+
 def init_app(app: Flask) -> None:
     """Register the context processor and filters."""
 
@@ -96,6 +102,6 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         ut=ut, ltr=ltr, isolate=isolate, isolate_ltr=isolate_ltr, local_name=local_name,
-        bj_datetime=bj_datetime, fmt_date=fmt_date, mask_phone=mask_phone, number=format_decimal,
+        bj_datetime=bj_datetime, fmt_date=fmt_date, mask_phone=mask_phone, mask_id=mask_id, number=format_decimal,
     )
     app.jinja_env.globals.update(name_field=name_field)

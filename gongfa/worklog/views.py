@@ -17,7 +17,7 @@ from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
-from gongfa.signup.forms import new_form_token
+from gongfa.web.forms import new_form_token
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
 from gongfa.worklog import bp, services
