@@ -144,11 +144,15 @@ def my():
 def session_show(session_id: int):
     """One session: where, when, who, status, and its whole history."""
     session = _session(session_id)
-    propose_form = None
-    if "propose" in actions_for(session):
-        propose_form = _propose_form(session)
+    return _show_session(session, _propose_form(session) if "propose" in actions_for(session) else None)
+
+
+def _show_session(session: DutySession, propose_form: ProposeForm | None, *, status: int = 200):
+    today = services.today_in_beijing()
     return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=propose_form,
-                       history=services.load_history(session), today=services.today_in_beijing())
+                       history=services.load_history(session), today=today,
+                       form=propose_form if propose_form is not None and propose_form.errors else None,
+                       may_log=session.lawyer_id == current_user.id and session.on <= today, status=status)
 
 
 @bp.route("/sessions/<int:session_id>/<any(accept, check_in, check_out, countersign):action>", methods=["POST"])
@@ -195,9 +199,7 @@ def session_propose(session_id: int):
         abort(403)
     form = _propose_form(session, request.form)
     if not form.validate_on_submit():
-        return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=form,
-                           history=services.load_history(session), today=services.today_in_beijing(), form=form,
-                           status=422)
+        return _show_session(session, form, status=422)
     return _run(session, services.propose, on=date.fromisoformat(form.on.data), today=services.today_in_beijing())
 
 

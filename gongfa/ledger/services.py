@@ -229,7 +229,8 @@ class StatRow:
 def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], StatRow]:
     """The quarterly table: a township's villages (or a county's townships) as rows, with a total row.
 
-    Two queries whatever the size: the entries, sessions and ratings below ``parent`` in the period.
+    A fixed number of queries whatever the size: the rows, then the entries, sessions, ratings and
+    advisers below ``parent`` in the period.
     """
     rows_units = list(db.session.scalars(select(Unit).where(Unit.parent_id == parent.id, Unit.is_active.is_(True),
                                                             Unit.is_xpcc.is_(False)).order_by(Unit.code)))
@@ -251,13 +252,12 @@ def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], St
         if row is not None:
             row.counts[e.category.value] += 1
             row.hours += e.hours
-    sessions = db.session.execute(
-        select(DutySession.status, DutySession.kind, Unit.path).join(ServicePoint,
-                                                                     ServicePoint.id == DutySession.point_id)
+    sessions = db.session.scalars(
+        select(Unit.path).select_from(DutySession).join(ServicePoint, ServicePoint.id == DutySession.point_id)
         .join(Unit, Unit.id == ServicePoint.unit_id)
         .where(Unit.path.startswith(parent.path, autoescape=True), DutySession.on.between(first, last),
                DutySession.status.in_(DONE))).all()
-    for _status, _kind, path in sessions:
+    for path in sessions:
         row = row_for(path)
         if row is not None:
             row.visits += 1
@@ -272,8 +272,9 @@ def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], St
             row.rated += 1
             row.satisfied += value in (RatingValue.SATISFIED, RatingValue.BASIC)
     if parent.level == UnitLevel.TOWNSHIP:
+        advisers = org.current_advisers(rows_units, last)
         for row in row_of_path.values():
-            adviser = org.current_adviser(row.unit, last)
+            adviser = advisers.get(row.unit.id)
             row.adviser = adviser.lawyer.full_name if adviser and adviser.lawyer else ""
     rows = list(row_of_path.values())
     for row in rows:
@@ -285,6 +286,12 @@ def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], St
 
 
 # --- quarterly submission --------------------------------------------------------------------
+
+
+def submissions(year: int, quarter: int) -> dict[int, QuarterSubmission]:
+    """The quarter's submissions by township id."""
+    return {s.unit_id: s for s in db.session.scalars(select(QuarterSubmission).where(
+        QuarterSubmission.year == year, QuarterSubmission.quarter == quarter))}
 
 
 def submission(unit: Unit, year: int, quarter: int) -> QuarterSubmission | None:
@@ -340,6 +347,19 @@ def changes_after(sub: QuarterSubmission, township: Unit) -> list[Amendment]:
 
 
 # --- inspection draws ------------------------------------------------------------------------
+
+
+def draws_by(user: User, limit: int = 20) -> list[InspectionDraw]:
+    """An inspector's latest draws."""
+    return list(db.session.scalars(select(InspectionDraw).options(joinedload(InspectionDraw.unit))
+                                   .where(InspectionDraw.created_by_id == user.id)
+                                   .order_by(InspectionDraw.id.desc()).limit(limit)))
+
+
+def drawn_villages(record: InspectionDraw) -> list[Unit]:
+    """The villages a draw picked, with their townships."""
+    return list(db.session.scalars(select(Unit).options(joinedload(Unit.parent))
+                                   .where(Unit.code.in_(record.villages)).order_by(Unit.code)))
 
 
 def draw_villages(unit: Unit, per_township: int, seed: int) -> list[str]:

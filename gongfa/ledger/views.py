@@ -5,16 +5,15 @@ from io import BytesIO
 from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from sqlalchemy import select
+from sqlalchemy import and_
 
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.services import today_in_beijing
-from gongfa.ledger import bp, services
+from gongfa.ledger import bp, exports, services
 from gongfa.ledger.forms import DrawForm, SubmitForm
 from gongfa.ledger.models import InspectionDraw, QuarterSubmission
+from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
@@ -72,18 +71,13 @@ def index():
     sc = current_scope()
     if not sc.has(*VOLUME_READERS):
         abort(403)
-    villages = list(db.session.scalars(select(Unit).where(sc.unit_filter(*VOLUME_READERS),
-                                                          Unit.level == UnitLevel.VILLAGE,
-                                                          Unit.is_active.is_(True)).order_by(Unit.code).limit(400)))
-    townships = list(db.session.scalars(select(Unit).where(sc.unit_filter(*LEDGER_READERS),
-                                                           Unit.level == UnitLevel.TOWNSHIP, Unit.is_xpcc.is_(False),
-                                                           Unit.is_active.is_(True)).order_by(Unit.code)))
-    counties = list(db.session.scalars(select(Unit).where(sc.unit_filter(*STAT_READERS),
-                                                          Unit.level == UnitLevel.COUNTY).order_by(Unit.code)))
-    submitted = {s.unit_id: s for s in db.session.scalars(select(QuarterSubmission).where(
-        QuarterSubmission.year == year, QuarterSubmission.quarter == quarter))} if quarter else {}
+    villages = org_services.units_at(UnitLevel.VILLAGE, sc.unit_filter(*VOLUME_READERS))
+    townships = org_services.units_at(UnitLevel.TOWNSHIP, and_(sc.unit_filter(*LEDGER_READERS),
+                                                                Unit.is_xpcc.is_(False)))
+    counties = org_services.units_at(UnitLevel.COUNTY, sc.unit_filter(*STAT_READERS))
     return render_page("ledger/index.html", year=year, quarter=quarter, villages=villages, townships=townships,
-                       counties=counties, submitted=submitted, stats=sc.has(*STAT_READERS),
+                       counties=counties, submitted=services.submissions(year, quarter) if quarter else {},
+                       stats=sc.has(*STAT_READERS),
                        inspect=sc.has(*INSPECTORS), deadline=services.deadline(year, quarter) if quarter else None)
 
 
@@ -154,26 +148,7 @@ def statistics_xlsx(unit_id: int):
     unit = _unit(unit_id, (UnitLevel.TOWNSHIP, UnitLevel.COUNTY), STAT_READERS)
     year, quarter, first, last = _period()
     rows, total = services.statistics(unit, first, last)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{year}Q{quarter}"
-    header = [_("序号"), _("村（社区）") if unit.level == UnitLevel.TOWNSHIP else _("乡镇（街道）"), _("法律顾问"),
-              _("到村服务次数"), _("服务时长（小时）"), *[c.title for c in Category], _("评价数"), _("满意率（%%）")]
-    ws.append([f"{local_name(unit)} · {year} Q{quarter}"])
-    ws.append(header)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for i, r in enumerate(rows, 1):
-        ws.append([i, local_name(r.unit), r.adviser, r.visits, r.hours, *[r.counts[c.value] for c in Category],
-                   r.rated, r.satisfaction])
-    ws.append(["", _("合计"), "", total.visits, total.hours, *[total.counts[c.value] for c in Category], total.rated,
-               total.satisfaction])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "C3"
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
+    out = BytesIO(exports.statistics_workbook(unit, rows, total, year=year, quarter=quarter))
     return send_file(out, mimetype=XLSX, download_name=f"statistics-{unit.code}-{year}-q{quarter}.xlsx")
 
 
@@ -221,8 +196,8 @@ def submitted_pdf(sub_id: int):
 def inspection():
     """Draw 2–3 villages per township at random (the seed is recorded) and print their volumes."""
     sc = current_scope()
-    units = list(db.session.scalars(select(Unit).where(sc.unit_filter(*INSPECTORS), Unit.level.in_(
-        [UnitLevel.PREFECTURE, UnitLevel.COUNTY])).order_by(Unit.code)))
+    units = [*org_services.units_at(UnitLevel.PREFECTURE, sc.unit_filter(*INSPECTORS)),
+             *org_services.units_at(UnitLevel.COUNTY, sc.unit_filter(*INSPECTORS))]
     form = DrawForm()
     form.unit_id.choices = [(u.id, local_name(u)) for u in units]
     if request.method == "GET":
@@ -239,9 +214,8 @@ def inspection():
         else:
             db.session.commit()
             return redirect(url_for("ledger.draw_show", draw_id=record.id), 303)
-    draws = list(db.session.scalars(select(InspectionDraw).where(InspectionDraw.created_by_id == current_user.id)
-                                    .order_by(InspectionDraw.id.desc()).limit(20)))
-    return render_page("ledger/inspection.html", form=form, draws=draws, status=422 if form.errors else 200)
+    return render_page("ledger/inspection.html", form=form, draws=services.draws_by(current_user),
+                       status=422 if form.errors else 200)
 
 
 def _draw(draw_id: int) -> InspectionDraw:
@@ -256,7 +230,7 @@ def _draw(draw_id: int) -> InspectionDraw:
 def draw_show(draw_id: int):
     """The villages drawn, with the seed that reproduces the draw."""
     record = _draw(draw_id)
-    villages = list(db.session.scalars(select(Unit).where(Unit.code.in_(record.villages)).order_by(Unit.code)))
+    villages = services.drawn_villages(record)
     same = services.draw_villages(record.unit, record.per_township, record.seed) == record.villages
     return render_page("ledger/draw.html", d=record, villages=villages, reproducible=same)
 
@@ -267,7 +241,7 @@ def draw_volumes(draw_id: int):
     """All drawn villages' volumes for the quarter, as one PDF."""
     record = _draw(draw_id)
     first, last = services.quarter_bounds(record.year, record.quarter)
-    villages = list(db.session.scalars(select(Unit).where(Unit.code.in_(record.villages)).order_by(Unit.code)))
+    villages = services.drawn_villages(record)
     pdf = _pdf("ledger/pdf/volume.html", volumes=[_volume_ctx(u, first, last) for u in villages], year=record.year,
                quarter=record.quarter)
     db.session.commit()

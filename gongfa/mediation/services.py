@@ -10,14 +10,15 @@ rides on the village's next monthly visit. Services flush and audit; views commi
 import re
 from datetime import date
 
-from sqlalchemy import func, select
+from flask_babel import force_locale
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from gongfa.audit import services as audit
 from gongfa.db import db, utcnow
 from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind
-from gongfa.i18n import _l
+from gongfa.i18n import DEFAULT_LOCALE, _l
 from gongfa.mediation.models import (
     AgreementKind,
     CaseSource,
@@ -28,13 +29,19 @@ from gongfa.mediation.models import (
     MediationRecord,
     PartySide,
 )
-from gongfa.org.models import PointKind, ServicePoint, Unit
+from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
-from gongfa.people.models import User
+from gongfa.people.models import Membership, Role, User
 from gongfa.signup.models import Booking, Rating, RatingValue
 
 PARTY_FIELDS = ("name", "gender", "ethnicity", "age", "occupation", "phone", "address", "id_number")
 ROUTES = _l("可以依法申请仲裁、请求有关行政机关处理，或者向人民法院起诉。")
+
+
+def _routes_text() -> str:
+    """What the parties were told, kept in the source language: a record must not depend on who clicked."""
+    with force_locale(DEFAULT_LOCALE):
+        return str(ROUTES)
 
 
 class StaleCaseError(ServiceError):
@@ -120,7 +127,7 @@ def party_refuses(case: MediationCase, *, reason: str, actor: User, version: int
         raise ServiceError(_l("请写明哪一方拒绝调解及原因。"), "reason")
     with audit.tracking(case, "mediation.refused"):
         if case.status == CaseStatus.IN_MEDIATION:
-            case.status, case.routes_told = CaseStatus.TERMINATED, str(ROUTES)
+            case.status, case.routes_told = CaseStatus.TERMINATED, _routes_text()
         else:
             case.status, case.closed_on = CaseStatus.REFUSED, today
         case.end_reason = reason
@@ -170,7 +177,7 @@ def terminate(case: MediationCase, *, reason: str, actor: User, version: int | N
     if not reason:
         raise ServiceError(_l("请写明终止调解的原因。"), "reason")
     with audit.tracking(case, "mediation.terminate"):
-        case.status, case.end_reason, case.routes_told = CaseStatus.TERMINATED, reason, str(ROUTES)
+        case.status, case.end_reason, case.routes_told = CaseStatus.TERMINATED, reason, _routes_text()
     return case
 
 
@@ -252,6 +259,18 @@ def rating_of(case: MediationCase) -> Rating | None:
 def reveal(case: MediationCase, party: MediationParty, *, actor: User) -> None:
     """Someone who needs them looks at a party's full phone and ID numbers: recorded."""
     audit.record("mediation.reveal", party, before={}, after={"fields": ["phone", "id_number"]}, actor_id=actor.id)
+
+
+def mediators_for(case: MediationCase, on: date) -> list[User]:
+    """Who can be named mediator: mediators and officers of the committee's place and, for a village, its township."""
+    unit = case.point.unit
+    unit_ids = [unit.id, unit.parent_id] if unit.level == UnitLevel.VILLAGE else [unit.id]
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .join(ServicePoint, ServicePoint.id == Membership.point_id)
+        .where(ServicePoint.unit_id.in_(unit_ids), Membership.role.in_([Role.MEDIATOR, Role.OFFICER]),
+               Membership.starts_on <= on, or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
+        .distinct().order_by(User.full_name)))
 
 
 # --- lists -----------------------------------------------------------------------------------

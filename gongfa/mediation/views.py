@@ -5,7 +5,6 @@ from io import BytesIO
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from gongfa.auth.scope import current_scope, roles_required
@@ -24,9 +23,10 @@ from gongfa.mediation.forms import (
     RecordForm,
 )
 from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, FollowUp, MediationParty, PartySide
-from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
+from gongfa.org import services as org_services
+from gongfa.org.models import PointKind, ServicePoint
 from gongfa.org.services import ServiceError
-from gongfa.people.models import Membership, Role, User
+from gongfa.people.models import Role, User
 from gongfa.signup.models import Booking, RatingValue
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page
@@ -64,16 +64,9 @@ def cases():
                        statuses=list(CaseStatus), can_open=current_scope().has(*CASE_STAFF))
 
 
-def _committees() -> list[ServicePoint]:
-    return list(db.session.scalars(
-        select(ServicePoint).join(Unit, Unit.id == ServicePoint.unit_id)
-        .where(current_scope().unit_filter(*CASE_STAFF), ServicePoint.kind.in_([PointKind.STUDIO, PointKind.STATION]),
-               Unit.is_active.is_(True)).order_by(Unit.code).limit(300)))
-
-
 def _intake_form(formdata=None, booking: Booking | None = None):
     form = CaseForm(formdata=formdata)
-    points = _committees()
+    points = org_services.points_in(current_scope().unit_filter(*CASE_STAFF), (PointKind.STUDIO, PointKind.STATION))
     form.point_id.choices = [(p.id, local_name(p)) for p in points]
     form.category.choices = [("", "—")] + categories()
     if formdata is None:
@@ -120,24 +113,11 @@ def case_new():
                        status=422 if form.errors else 200)
 
 
-def _mediators(case) -> list[User]:
-    """Mediators and officers of the committee's place (and the township's mediators)."""
-    unit_ids = [case.point.unit_id] + ([case.point.unit.parent_id] if case.point.unit.level == UnitLevel.VILLAGE
-                                       else [])
-    today = today_in_beijing()
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
-        .join(ServicePoint, ServicePoint.id == Membership.point_id)
-        .where(ServicePoint.unit_id.in_(unit_ids), Membership.role.in_([Role.MEDIATOR, Role.OFFICER]),
-               Membership.starts_on <= today, (Membership.ends_on.is_(None)) | (Membership.ends_on >= today))
-        .distinct().order_by(User.full_name)))
-
-
 def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
     today = today_in_beijing()
     act = current_scope().covers(case.point.unit, *CASE_STAFF)
     accept_form = CaseActionForm(version=case.version)
-    accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in _mediators(case)]
+    accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in services.mediators_for(case, today_in_beijing())]
                                        if act and case.status == CaseStatus.APPLIED else [])
     defaults = {
         "reason_form": ReasonForm(version=case.version), "record_form": RecordForm(version=case.version,
@@ -183,7 +163,7 @@ def case_accept(case_id: int):
     """受理, naming the mediator."""
     case = _case(case_id, act=True)
     form = CaseActionForm()
-    form.mediator_id.choices = [(u.id, u.full_name) for u in _mediators(case)]
+    form.mediator_id.choices = [(u.id, u.full_name) for u in services.mediators_for(case, today_in_beijing())]
     return _step(case, form, services.accept, "accept_form",
                  lambda f: {"mediator": db.session.get(User, f.mediator_id.data) if f.mediator_id.data in
                             [c for c, _ in f.mediator_id.choices] else None, "today": today_in_beijing()})

@@ -109,6 +109,13 @@ def units_at(level: UnitLevel, scope_filter=None) -> list[Unit]:
     return list(db.session.scalars(stmt.order_by(Unit.code)))
 
 
+def county_of(unit: Unit) -> Unit:
+    """The county (or, above it, the prefecture) a unit belongs to: whose legal-aid centre, whose bureau."""
+    while unit.parent is not None and unit.level not in (UnitLevel.COUNTY, UnitLevel.PREFECTURE):
+        unit = unit.parent
+    return unit
+
+
 def unit_by_code(code: str) -> Unit | None:
     """A unit by its NBS code."""
     return db.session.scalar(select(Unit).where(Unit.code == code))
@@ -247,12 +254,22 @@ def list_assignments(scope_filter, *, current_on: date | None, page: int = 1, pe
                        error_out=False)
 
 
+def _advisers_on(on: date):
+    return (select(Assignment).options(joinedload(Assignment.lawyer), joinedload(Assignment.law_firm))
+            .where(Assignment.kind == AssignmentKind.ADVISER_VILLAGE, Assignment.starts_on <= on,
+                   or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)))
+
+
 def current_adviser(unit: Unit, on: date) -> Assignment | None:
     """The village's legal adviser assignment on a date."""
-    return db.session.scalar(
-        select(Assignment).options(joinedload(Assignment.lawyer), joinedload(Assignment.law_firm))
-        .where(Assignment.unit_id == unit.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE,
-               Assignment.starts_on <= on, or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)))
+    return db.session.scalar(_advisers_on(on).where(Assignment.unit_id == unit.id))
+
+
+def current_advisers(units: list[Unit], on: date) -> dict[int, Assignment]:
+    """Several villages' advisers in one query, by unit id."""
+    ids = [u.id for u in units]
+    return {a.unit_id: a for a in db.session.scalars(_advisers_on(on).where(Assignment.unit_id.in_(ids)))} \
+        if ids else {}
 
 
 # --- staffing ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.duty.services import today_in_beijing
 from gongfa.extensions import limiter
+from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.org.public import _village
 from gongfa.org.services import ServiceError
@@ -57,7 +58,8 @@ def sessions(code: str):
                        slots=services.slot_views(found))
 
 
-def _form_for(session: DutySession, village: Unit | None, formdata=None) -> BookingForm:
+def _form_for(session: DutySession, village: Unit | None, formdata=None) -> tuple[BookingForm, list]:
+    """The form with the session's slots as choices; the slots (places left) come back for the page too."""
     form = BookingForm(formdata=formdata)
     slots = services.slot_views([session])[session.id]
     form.slot.choices = [(s.key, s.key) for s in slots]
@@ -70,7 +72,7 @@ def _form_for(session: DutySession, village: Unit | None, formdata=None) -> Book
         form.village_id.data = home.id if home else None
         free = [s.key for s in slots if s.free]
         form.slot.data = free[0] if free else None
-    return form
+    return form, slots
 
 
 @bp.route("/book/<int:session_id>", methods=["GET", "POST"])
@@ -78,12 +80,12 @@ def _form_for(session: DutySession, village: Unit | None, formdata=None) -> Book
 def book(session_id: int):
     """Choose a slot and sign up; a full slot puts you on its waitlist."""
     session = db.session.get(DutySession, session_id) or abort(404)
-    village = db.session.scalar(db.select(Unit).where(Unit.code == request.args.get("v", "")[:12],
-                                                      Unit.level == UnitLevel.VILLAGE))
+    village = org_services.unit_by_code(request.args.get("v", "")[:12])
+    village = village if village is not None and village.level == UnitLevel.VILLAGE else None
     today = today_in_beijing()
     if not services.is_bookable(session, today):
         return render_page("signup/closed.html", s=session, unit=village, status=410)
-    form = _form_for(session, village, request.form if request.method == "POST" else None)
+    form, slots = _form_for(session, village, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         if form.website.data and not _is_staff():  # the bot trap: say nothing useful, book nothing
             abort(400)
@@ -107,8 +109,8 @@ def book(session_id: int):
             else:
                 flash(_("预约成功。请记下预约码。"), "success")
             return redirect(receipt_url(booking), 303)
-    return render_page("signup/public_form.html", s=session, form=form, unit=village,
-                       slots=services.slot_views([session])[session.id], status=422 if form.errors else 200)
+    return render_page("signup/public_form.html", s=session, form=form, unit=village, on_behalf=_is_staff(),
+                       slots=slots, status=422 if form.errors else 200)
 
 
 @bp.route("/b/<token>")

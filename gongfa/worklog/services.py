@@ -145,6 +145,12 @@ def entries_at(unit_filter, *, first: date, last: date, lawyer: User | None = No
     return list(db.session.scalars(stmt))
 
 
+def entries_of_visit(session: DutySession) -> list[WorkLogEntry]:
+    """The entries written at one visit, with their places (for countersigning all of them at once)."""
+    return list(db.session.scalars(select(WorkLogEntry).options(
+        joinedload(WorkLogEntry.point).joinedload(ServicePoint.unit)).where(WorkLogEntry.session_id == session.id)))
+
+
 def load(entry_id: int) -> WorkLogEntry | None:
     """One entry with what its page shows."""
     return db.session.scalar(select(WorkLogEntry).options(

@@ -6,7 +6,6 @@ from io import BytesIO
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from gongfa.auth.scope import current_scope
@@ -14,7 +13,7 @@ from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.duty.services import BEIJING, today_in_beijing
 from gongfa.org import services as org_services
-from gongfa.org.models import PointKind, ServicePoint, UnitLevel
+from gongfa.org.models import PointKind, ServicePoint
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.web.forms import new_form_token
@@ -136,11 +135,16 @@ def new():
 @login_required
 def show(entry_id: int):
     """One entry, its countersignature and its corrections (the original stays as written)."""
-    entry = _entry(entry_id)
-    return render_page("worklog/show.html", e=entry, sign=SignForm(), amend_form=AmendForm(),
-                       may_sign=_may_sign(entry), may_amend=entry.locked and (entry.lawyer_id == current_user.id
-                                                                              or _may_sign(entry)),
-                       saved=request.args.get("saved", "")[:64], current=services.current)
+    return _show(_entry(entry_id), amend_form=AmendForm(), saved=request.args.get("saved", "")[:64])
+
+
+def _show(entry: WorkLogEntry, *, amend_form: AmendForm, saved: str = "", status: int = 200):
+    """The entry page; who may edit, sign or correct is decided here, not in the template."""
+    own, may_sign = entry.lawyer_id == current_user.id, _may_sign(entry)
+    return render_page("worklog/show.html", e=entry, sign=SignForm(), amend_form=amend_form,
+                       form=amend_form if amend_form.errors else None, may_sign=may_sign,
+                       may_edit=own and not entry.locked, may_amend=entry.locked and (own or may_sign),
+                       saved=saved, current=services.current, status=status)
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -192,8 +196,7 @@ def countersign(entry_id: int):
 def countersign_visit(session_id: int):
     """The officer countersigns all entries of one visit at once."""
     session = db.session.get(DutySession, session_id) or abort(404)
-    entries = list(db.session.scalars(select(WorkLogEntry).where(WorkLogEntry.session_id == session.id)))
-    entries = [e for e in entries if _may_sign(e)]
+    entries = [e for e in services.entries_of_visit(session) if _may_sign(e)]
     if not entries:
         abort(403)
     if not SignForm().validate_on_submit():
@@ -211,9 +214,7 @@ def referral(entry_id: int):
     entry = _entry(entry_id)
     if entry.referral != Referral.LEGAL_AID and entry.category != Category.LEGAL_AID:
         abort(404)
-    county = entry.point.unit
-    while county.parent is not None and county.level not in (UnitLevel.COUNTY, UnitLevel.PREFECTURE):
-        county = county.parent
+    county = org_services.county_of(entry.point.unit)
     pdf = render_pdf_in(request.args.get("lang"), "worklog/pdf_referral.html", e=entry, current=services.current,
                         number=f"{entry.served_on:%Y}-{entry.id:05d}", hotline=current_app.config["HOTLINE"],
                         county=county)
@@ -239,5 +240,4 @@ def amend(entry_id: int):
             db.session.commit()
             flash(_("更正已记录，原内容保留。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id), 303)
-    return render_page("worklog/show.html", e=entry, sign=SignForm(), amend_form=form, form=form,
-                       may_sign=_may_sign(entry), may_amend=True, saved="", current=services.current, status=422)
+    return _show(entry, amend_form=form, status=422)

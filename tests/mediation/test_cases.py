@@ -253,3 +253,13 @@ def test_the_whole_case_through_the_pages_without_javascript(world, client, auth
     page = step("rate", value="satisfied")
     assert "一事一评：满意" in page
     assert "超过30日未调结" not in client.get("/mediation/").text
+
+
+def test_what_the_parties_were_told_is_kept_in_the_source_language(world):
+    from flask_babel import force_locale
+
+    case = _open(world)
+    services.accept(case, actor=world.users["officer"], mediator=None, version=None, today=TODAY)
+    with force_locale("ug"):  # the mediator works in Uyghur
+        services.terminate(case, reason="分歧太大", actor=world.users["officer"], version=None)
+    assert "人民法院起诉" in case.routes_told
