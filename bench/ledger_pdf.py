@@ -5,7 +5,9 @@
 Builds a SQLite database from the demo data, then generates a realistic quarter: 100 countersigned
 entries for 营盘社区 (mixed Chinese, Uyghur and Kazakh names, contents of every length, a few
 corrections) and 60 for each other village of 小营盘镇. Each PDF is rendered in a fresh process (so the
-peak memory is that process's own), twice: cold (fonts loaded for the first time) and warm.
+peak memory is that process's own), twice: cold (WeasyPrint and the fonts loaded for the first time) and warm.
+The village quarter is also rendered in a process that first runs ``gongfa.web.pdf.warm_up()``, as every
+gunicorn worker does when it starts (gunicorn_conf.py): that first ledger is what the first user waits for.
 """
 
 import json
@@ -76,20 +78,22 @@ def generate(db_url: str) -> dict:
         return {"villages": counts, "township": target.parent_id, "village": target.id}
 
 
-def render(db_url: str, kind: str, unit_id: int) -> None:
+def render(db_url: str, kind: str, unit_id: int, warmed: bool = False) -> None:
     """Child process: render one PDF twice and print the figures as JSON."""
     from gongfa import create_app
     from gongfa.db import db
     from gongfa.i18n import locale_info
     from gongfa.ledger import services as ledger
     from gongfa.org.models import Unit
-    from gongfa.web.pdf import render_pdf
+    from gongfa.web.pdf import render_pdf, warm_up
     from gongfa.worklog.models import Category
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench", "SERVER_NAME": "localhost"})
     first, last = ledger.quarter_bounds(YEAR, QUARTER)
     timings, pages, size = [], 0, 0
     with app.app_context(), app.test_request_context():
+        if warmed:
+            warm_up()
         unit = db.session.get(Unit, unit_id)
         villages = [unit] if kind == "village" else db.session.scalars(
             db.select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.code)).all()
@@ -114,8 +118,8 @@ def render(db_url: str, kind: str, unit_id: int) -> None:
 
 def main() -> int:
     """Build the data, measure a village quarter and a whole township's quarter, print a table."""
-    if len(sys.argv) == 5 and sys.argv[1] == "--render":
-        render(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "--render":
+        render(sys.argv[2], sys.argv[3], int(sys.argv[4]), warmed=sys.argv[5:] == ["--warmed"])
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="gongfa-bench-"))
     db_url = f"sqlite:///{tmp / 'bench.sqlite'}"
@@ -125,18 +129,22 @@ def main() -> int:
     subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     made = generate(db_url)
     print(f"generated: {made['villages']} entries per village, quarter {YEAR}Q{QUARTER}")
-    print(f"{'PDF':<28}{'villages':>9}{'entries':>9}{'pages':>7}{'KB':>7}{'cold s':>8}{'warm s':>8}{'peak MB':>9}")
+    print(f"{'PDF':<28}{'villages':>9}{'entries':>9}{'pages':>7}{'KB':>7}{'1st s':>8}{'2nd s':>8}{'peak MB':>9}")
     ok = True
-    for kind, unit_id, label in (("village", made["village"], "village quarter (一村一卷)"),
-                                 ("township", made["township"], "township quarter, all volumes")):
-        out = subprocess.run([sys.executable, "-m", "bench.ledger_pdf", "--render", db_url, kind, str(unit_id)],
+    for kind, unit_id, label, warmed in (
+            ("village", made["village"], "village quarter (一村一卷)", False),
+            ("village", made["village"], "  after worker warm-up", True),
+            ("township", made["township"], "township quarter, all volumes", False)):
+        out = subprocess.run([sys.executable, "-m", "bench.ledger_pdf", "--render", db_url, kind, str(unit_id),
+                              *(["--warmed"] if warmed else [])],
                              cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         print(f"{label:<28}{r['villages']:>9}{r['entries']:>9}{r['pages']:>7}{r['bytes'] // 1024:>7}"
               f"{r['cold_s']:>8}{r['warm_s']:>8}{r['peak_mb']:>9}")
-        if kind == "village":
-            ok = r["warm_s"] <= 2 and r["peak_mb"] <= 300
-    print("budget (village quarter ≤ 2 s warm, ≤ 300 MB):", "met" if ok else "NOT met")
+        if kind == "village" and warmed:
+            # What users wait for on the server: a worker's first ledger (after its warm-up) and the next ones.
+            ok = max(r["cold_s"], r["warm_s"]) <= 2 and r["peak_mb"] <= 300
+    print("budget (village quarter ≤ 2 s in a warmed-up worker, ≤ 300 MB):", "met" if ok else "NOT met")
     return 0 if ok else 1
 
 

@@ -4,6 +4,7 @@ a form sent again after a timeout makes one entry; the officer countersigns it i
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import SHOTS, login
 
@@ -79,12 +80,13 @@ def test_the_officer_countersigns_in_uyghur_on_a_phone(live_server, make_page):
     page.goto(live_server + "/log/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     row = page.locator("table.list tr", has_text="ئايگۈل")
+    signed = "ئىمزا قويۇپ جەزملەشتۈرۈلدى"  # 已签字确认
     row.locator("button").click()
-    page.locator("table.list tr", has_text="ئايگۈل").locator(".tag").first.wait_for()
-    page.wait_for_load_state()
+    # The row swaps in place; wait for its new status before leaving the page (the old row had a tag too).
+    expect(page.locator("table.list tr", has_text="ئايگۈل").locator(".tag").first).to_have_text(signed)
     page.goto(live_server + "/log/")
     status = page.locator("table.list tr", has_text="ئايگۈل").locator(".tag").first.inner_text()
-    assert status == "ئىمزا قويۇپ جەزملەشتۈرۈلدى"  # 已签字确认
+    assert status == signed
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "ug-360-worklog-countersigned.png"), full_page=True)
     assert w.errors == []

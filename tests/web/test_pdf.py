@@ -47,3 +47,35 @@ def test_external_and_local_files_are_refused(app):
         # The page still renders; the image is simply not fetched.
         pdf = html_to_pdf('<p>图片<img src="file:///etc/passwd"><img src="http://example.com/a.png"></p>')
     assert pdf.startswith(b"%PDF-")
+
+
+def test_the_collector_setting_for_pdfs_does_not_outlive_the_render(app, monkeypatch):
+    """PDFs collect garbage less often while WeasyPrint works; the worker's other requests keep the default."""
+    import gc
+
+    import weasyprint
+
+    original = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    before = gc.get_threshold()
+    seen = []
+    real_write_pdf = weasyprint.HTML.write_pdf
+
+    def spy(self, *args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real_write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", spy)
+    with app.test_request_context():
+        html_to_pdf(SAMPLE)
+        assert seen[0][0] >= 50_000 and gc.get_threshold() == before
+
+        def broken(self, *args, **kwargs):
+            raise RuntimeError("WeasyPrint failed")
+
+        monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+        with pytest.raises(RuntimeError):
+            html_to_pdf(SAMPLE)
+    after = gc.get_threshold()
+    gc.set_threshold(*original)
+    assert after == before
