@@ -10,6 +10,7 @@ import gc
 import io
 import logging
 import re
+import threading
 import unicodedata
 from contextlib import contextmanager
 from functools import cache
@@ -126,21 +127,38 @@ def embedded_fonts(pdf: bytes) -> set[str]:
 PDF_GC_THRESHOLD = 50_000
 
 
+_gc_lock = threading.Lock()
+_gc_renders = 0  # PDFs being rendered by this process's threads (gunicorn runs two per worker)
+_gc_saved = gc.get_threshold()
+
+
 @contextmanager
 def _fewer_collections():
-    """Collect young objects less often while WeasyPrint works; restore the process's thresholds after."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], PDF_GC_THRESHOLD), *before[1:])
+    """Collect young objects less often while WeasyPrint works; the last render to finish restores the
+    process's thresholds (a thread's own restore would cut a parallel render short, or keep 50 000)."""
+    global _gc_renders, _gc_saved
+    with _gc_lock:
+        if _gc_renders == 0:
+            _gc_saved = gc.get_threshold()
+            gc.set_threshold(max(_gc_saved[0], PDF_GC_THRESHOLD), *_gc_saved[1:])
+        _gc_renders += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _gc_lock:
+            _gc_renders -= 1
+            if _gc_renders == 0:
+                gc.set_threshold(*_gc_saved)
 
 
 def html_to_pdf(html: str) -> bytes:
     """Render HTML to PDF bytes, strictly (see module docstring)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+
+    from gongfa.web import weasyprint_fixes
+
+    weasyprint_fixes.apply()
 
     missing = uncovered_chars(html)
     if missing:
@@ -151,8 +169,7 @@ def html_to_pdf(html: str) -> bytes:
     font_config = FontConfiguration()
     stylesheets = [
         CSS(string=font_face_css(), font_config=font_config),
-        CSS(filename=str(static_root / "css" / "pdf.css"), font_config=font_config,
-            url_fetcher=fetcher),
+        CSS(filename=str(static_root / "css" / "pdf.css"), font_config=font_config, url_fetcher=fetcher),
     ]
     collector = _Collector()
     logger = logging.getLogger("weasyprint")
@@ -171,9 +188,15 @@ def html_to_pdf(html: str) -> bytes:
     return pdf
 
 
+WARM_UP_HTML = ('<html lang="zh-Hans"><body class="ledger"><table class="grid"><thead><tr><th>公法</th>'
+                '<th lang="ug" dir="rtl">ئادۋوكات</th></tr></thead><tbody><tr><td>公法 1</td>'
+                '<td lang="kk-Arab" dir="rtl">ادۆوكات 1</td></tr></tbody></table></body></html>')
+
+
 def warm_up() -> None:
-    """Load WeasyPrint and the font coverage table once, so a worker's first ledger prints as fast as the rest."""
-    html_to_pdf('<html lang="zh-Hans"><body><p>公法</p><p lang="ug" dir="rtl">ئادۋوكات ادۆوكات</p></body></html>')
+    """Load WeasyPrint, the WeasyPrint fix, the font coverage table and all four font files (regular and bold,
+    both scripts, in a ledger table) once, so a worker's first ledger prints as fast as the rest."""
+    html_to_pdf(WARM_UP_HTML)
 
 
 def render_pdf(template: str, **ctx) -> bytes:

@@ -79,3 +79,36 @@ def test_the_collector_setting_for_pdfs_does_not_outlive_the_render(app, monkeyp
     after = gc.get_threshold()
     gc.set_threshold(*original)
     assert after == before
+
+
+@pytest.mark.parametrize(("lang", "direction"), [("ug", "rtl"), ("zh-Hans", "ltr")])
+def test_lines_are_laid_out_once_and_print_exactly_as_before(app, monkeypatch, lang, direction):
+    """web/weasyprint_fixes.py: WeasyPrint 70 lays every right-to-left line out twice; ours once, same PDF."""
+    from weasyprint.layout import inline
+
+    from gongfa.web import weasyprint_fixes
+
+    rows = "".join(f"<tr><td>{i}</td><td>ئائىلە ماجىراسى توغرىسىدا مەسلىھەت بېرىلدى، \u2068营盘社区·阿依古丽\u2069 "
+                   f"ئۆيدە {i} قېتىم</td></tr>" for i in range(40))
+    html = f'<html lang="{lang}" dir="{direction}"><body><table style="width:60mm">{rows}</table></body></html>'
+    passes = []
+
+    def render(get_next_linebox):
+        monkeypatch.setattr(inline, "get_next_linebox", get_next_linebox)
+        real = get_next_linebox.__globals__["split_inline_box"]
+        monkeypatch.setitem(get_next_linebox.__globals__, "split_inline_box",
+                            lambda *a, **kw: passes.append(1) or real(*a, **kw))
+        passes.clear()
+        pdf = html_to_pdf(html)
+        monkeypatch.setitem(get_next_linebox.__globals__, "split_inline_box", real)
+        return pdf, len(passes)
+
+    with app.test_request_context():
+        html_to_pdf(html)
+        assert weasyprint_fixes.stock_get_next_linebox is not None, "the fix no longer applies to this WeasyPrint"
+        fixed = inline.get_next_linebox
+        stock_pdf, stock_passes = render(weasyprint_fixes.stock_get_next_linebox)
+        fixed_pdf, fixed_passes = render(fixed)
+    assert fixed_pdf == stock_pdf
+    assert fixed_passes >= 80  # two lines or more per cell at this width
+    assert stock_passes == (2 * fixed_passes if direction == "rtl" else fixed_passes)
