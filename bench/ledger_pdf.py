@@ -10,6 +10,7 @@ The village quarter is also rendered in Chinese, Uyghur and Kazakh in processes 
 gunicorn worker does when it starts (gunicorn_conf.py): that first ledger is what the first user waits for.
 """
 
+import gc
 import json
 import os
 import random
@@ -106,6 +107,7 @@ def render(db_url: str, kind: str, unit_id: int, lang: str, warmed: bool = False
             pdf = render_pdf_in(lang, "ledger/pdf/volume.html", volumes=volumes, year=YEAR, quarter=QUARTER,
                                 categories=list(Category))
             timings.append(time.perf_counter() - t0)
+            gc.collect()  # the server does this after sending each PDF (web/pdf.py: _collect_after_sending)
             size = len(pdf)
         info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

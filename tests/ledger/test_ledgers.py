@@ -118,6 +118,21 @@ def test_printing_the_same_content_keeps_the_code_and_a_change_gets_a_new_one(lo
 
 
 @freeze_time(NOW)
+def test_a_printed_ledgers_leftovers_are_freed_once_it_has_been_sent(logged, client, auth, monkeypatch):
+    """Not while the user waits (web/pdf.py): the collector runs when the response closes, once per request."""
+    import gc
+
+    collected = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(a) or 0)
+    auth.login("officer")
+    response = client.get(f"/ledger/villages/{logged.units['V1'].id}/volume.pdf?year=2026&quarter=4")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
+    assert collected == []
+    response.close()
+    assert len(collected) == 1
+
+
+@freeze_time(NOW)
 def test_statistics_pdf_and_excel_for_the_township_and_the_county(logged, client, auth):
     auth.login("head")
     t1 = logged.units["T1"]
