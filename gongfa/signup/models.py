@@ -2,7 +2,7 @@
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Time, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongfa.db import TimestampMixin, UTCDateTime, db, str_enum, utcnow
@@ -36,6 +36,7 @@ class BookingStatus(TitledEnum):
 
 
 ACTIVE = (BookingStatus.BOOKED, BookingStatus.WAITLISTED)
+PUBLIC_ACTIVE = "channel = 'public' AND status IN ('booked', 'waitlisted')"
 
 
 class BookingChannel(TitledEnum):
@@ -86,7 +87,13 @@ class Booking(TimestampMixin, db.Model):
     """A resident's sign-up for a session (and a slot), or a walk-in recorded by staff."""
 
     __tablename__ = "bookings"
-    __table_args__ = (Index("ix_bookings_session_status", "session_id", "status"),)
+    __table_args__ = (
+        Index("ix_bookings_session_status", "session_id", "status"),
+        # One active public sign-up per phone number and session, held by the database under simultaneous
+        # requests (staff may book two people who share a family phone: their channel is not included).
+        Index("uq_bookings_public_phone_active", "session_id", "phone", unique=True,
+              sqlite_where=text(PUBLIC_ACTIVE), postgresql_where=text(PUBLIC_ACTIVE)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("duty_sessions.id"))

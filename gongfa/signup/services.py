@@ -218,10 +218,15 @@ def _active_for_phone(session: DutySession, phone: str) -> Booking | None:
 
 @dataclass
 class Outcome:
-    """What a sign-up produced, and whether it was an earlier booking handed back."""
+    """What a sign-up produced, and whether it was an earlier booking handed back (the same form sent twice)."""
 
     booking: Booking
     repeat: bool = False
+
+
+# i18n: a public sign-up with a phone number that already has a booking at this session.
+PHONE_TAKEN = _l("这个手机号已经预约了这次值班，每个号码每次值班只能预约一次。要查看或取消原来的预约，"
+                 "请用预约码和手机号后四位查询。")
 
 
 def book(session: DutySession, *, starts_at: time | None, name: str, phone: str, village: Unit | None,
@@ -229,26 +234,32 @@ def book(session: DutySession, *, starts_at: time | None, name: str, phone: str,
          actor: User | None = None, form_token: str | None = None, today: date | None = None) -> Outcome:
     """Sign a resident up for a slot: booked if a place is free, else waitlisted; walk-ins are attended.
 
-    The same form token, or (for the public) the same phone at the same session, gives back the earlier booking.
+    The same form sent twice (its one-time token) gives back the booking it made: only that browser holds
+    the token. A phone number alone never does: on the public form a number that already booked this
+    session is refused, and the answer says nothing of that booking (DESIGN §7) — its code and the phone's
+    last four digits find it. A partial unique index holds this under simultaneous requests. Staff may
+    book two people who share one family phone, so only the public channel is held to one per number.
     """
     today = today or today_in_beijing()
-    # A resident trying again from their phone gets their booking back; staff may book two people who
-    # share one family phone, so only the public channel matches on the number.
-    earlier = by_token(form_token) or (_active_for_phone(session, phone) if channel == BookingChannel.PUBLIC
-                                       else None)
+    earlier = by_token(form_token)
     if earlier is not None:
         return Outcome(earlier, repeat=True)
+    if channel == BookingChannel.PUBLIC and _active_for_phone(session, phone) is not None:
+        raise ServiceError(PHONE_TAKEN, "phone")
     try:
-        booking = _book_once(session, starts_at=starts_at, name=name, phone=phone, village=village,
-                             language=language, kind=kind, description=description, channel=channel, actor=actor,
-                             form_token=form_token, today=today)
+        with db.session.begin_nested():  # a lost race undoes only this booking, not the request's transaction
+            booking = _book_once(session, starts_at=starts_at, name=name, phone=phone, village=village,
+                                 language=language, kind=kind, description=description, channel=channel,
+                                 actor=actor, form_token=form_token, today=today)
     except IntegrityError:
-        # Another request with the same form token won the race (a double tap): hand back its booking.
-        db.session.rollback()
+        # Another request won the race: the same form (a double tap) gets its booking back; another form
+        # with the same phone number is refused like above.
         earlier = by_token(form_token)
-        if earlier is None:
-            raise
-        return Outcome(earlier, repeat=True)
+        if earlier is not None:
+            return Outcome(earlier, repeat=True)
+        if channel == BookingChannel.PUBLIC and _active_for_phone(session, phone) is not None:
+            raise ServiceError(PHONE_TAKEN, "phone") from None
+        raise
     return Outcome(booking)
 
 

@@ -28,8 +28,9 @@ CAPACITY = 5
 class Resident:
     """One phone: its own cookies, the form it loaded, and what the server answered."""
 
-    def __init__(self, base: str, index: int):
+    def __init__(self, base: str, index: int, phone: str | None = None):
         self.base, self.index = base, index
+        self.phone = phone or f"1391234{index:04d}"
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.fields: dict = {}
 
@@ -43,7 +44,7 @@ class Resident:
         data = urllib.parse.urlencode({
             **self.fields, "slot": "10:00",
             "name": "居民" + "甲乙丙丁戊己庚辛壬癸"[self.index % 10] + "金木水火土"[self.index // 10],
-            "phone": f"1391234{self.index:04d}", "village_id": "", "language": "zh_Hans", "kind": "consultation",
+            "phone": self.phone, "village_id": "", "language": "zh_Hans", "kind": "consultation",
             "description": ""}).encode()
         try:
             with self.opener.open(f"{self.base}/book/{self.session_id}", data=data, timeout=60) as response:
@@ -100,4 +101,41 @@ def test_fifty_simultaneous_sign_ups_never_overfill_a_slot(tmp_path):
             assert slot.booked == CAPACITY == slot.capacity  # the counter agrees with the rows
             assert db.scalar(select(func.count(Slot.id)).where(Slot.session_id == session_id)) == 8  # made once
             assert {b.code: b.status.value for b in bookings} == told
+        engine.dispose()
+
+
+def test_ten_simultaneous_sign_ups_from_one_phone_end_as_one_booking(tmp_path):
+    """Ten forms, one phone number, one session, all at once: one booking; the other nine get no receipt."""
+    info: dict = {}
+    env = {"GONGFA_RATELIMIT_SIGNUP": "10000 per minute", "GONGFA_RATELIMIT_LOOKUP": "10000 per minute"}
+    with live_server(tmp_path, workers=4, extra_env=env, db_name="gongfa_race_phone", info=info) as url:
+        engine = create_engine(info["database_url"])
+        with Session(engine) as db:
+            today = date.today()
+            session_id = db.scalar(select(DutySession.id).where(
+                DutySession.kind == RuleKind.WEEKLY, DutySession.on.between(today + timedelta(days=1),
+                                                                            today + timedelta(days=30)),
+                DutySession.status.in_([SessionStatus.PLANNED, SessionStatus.CONFIRMED])).order_by(DutySession.on))
+        tries = [Resident(url, i, phone="13912345678") for i in range(10)]
+        for r in tries:
+            r.load(session_id)
+        start = threading.Barrier(len(tries))
+
+        def fire(r: Resident):
+            start.wait()
+            return r.submit()
+
+        with ThreadPoolExecutor(len(tries)) as pool:
+            answers = list(pool.map(fire, tries))
+
+        with Session(engine) as db:
+            active = db.scalars(select(Booking).where(
+                Booking.session_id == session_id, Booking.phone == "13912345678",
+                Booking.status.in_([BookingStatus.BOOKED, BookingStatus.WAITLISTED]))).all()
+            assert len(active) == 1
+            code = active[0].code
+            taken = db.scalar(select(func.sum(Slot.booked)).where(Slot.session_id == session_id))
+        assert sorted(status for status, _ in answers) == [200] + [422] * 9
+        assert sum(code in html for _, html in answers) == 1  # only the winner sees the code
+        assert taken == 1
         engine.dispose()

@@ -12,7 +12,7 @@ from gongfa.duty.models import ExtraKind
 from gongfa.org import services as org
 from gongfa.org.services import ServiceError
 from gongfa.signup import services
-from gongfa.signup.models import BookingChannel, BookingKind, BookingStatus, RatingValue, Slot
+from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue, Slot
 from tests.signup.conftest import NOW, WEDNESDAY, session_at
 
 
@@ -70,14 +70,26 @@ def test_a_full_slot_waitlists_and_a_cancellation_promotes_the_first_waiting(cal
         services.cancel(first)  # twice
 
 
-def test_a_double_tap_or_a_second_try_with_the_same_phone_gives_one_booking(cal):
+def test_a_double_tap_of_one_form_gives_one_booking(cal):
     s = session_at(cal, "T1", WEDNESDAY)
     one = _book(s, token="tok-1")
     again = _book(s, token="tok-1")
-    other_form = _book(s, token="tok-2", at=time(11, 0))  # same phone, same session, another slot
-    assert not one.repeat and again.repeat and other_form.repeat
-    assert again.booking.id == one.booking.id == other_form.booking.id
+    assert not one.repeat and again.repeat and again.booking.id == one.booking.id
     assert db.session.scalar(db.select(db.func.sum(Slot.booked)).where(Slot.session_id == s.id)) == 1
+
+
+def test_another_form_with_a_phone_that_already_booked_is_refused_and_learns_nothing_of_the_booking(cal):
+    s = session_at(cal, "T1", WEDNESDAY)
+    one = _book(s, token="tok-1").booking
+    with pytest.raises(ServiceError) as refused:
+        _book(s, "冒名者", token="tok-2", at=time(11, 0))  # same phone, same session, someone else's form
+    assert refused.value.field == "phone"
+    message = str(refused.value.message)
+    assert one.code not in message and one.name not in message and "11:00" not in message
+    assert db.session.scalar(db.select(db.func.count(Booking.id)).where(Booking.session_id == s.id)) == 1
+    assert db.session.scalar(db.select(db.func.sum(Slot.booked)).where(Slot.session_id == s.id)) == 1
+    services.cancel(one)  # once cancelled, the number may sign up for the session again
+    assert not _book(s, token="tok-3").repeat
 
 
 def test_code_and_phone_tail_must_both_match(cal):

@@ -153,3 +153,22 @@ def test_slot_settings_refuse_junk_with_a_message(cal, client, auth):
     assert client.post(f"/signup/sessions/{s.id}/slots",
                        data={"slot_minutes": "20", "slot_capacity": "2"}).status_code == 303
     assert "还可预约 24 人" in client.get(f"/v/{V1}/book").text  # 4 hours of 20-minute slots, 2 each
+
+
+@freeze_time(NOW)
+def test_knowing_a_residents_phone_does_not_open_their_booking(cal, client, app):
+    """Someone else types a resident's number into the form: no receipt, no code, no cancel button for them."""
+    s = session_at(cal, "T1", WEDNESDAY)
+    _, token = _form_page(client, s)
+    mine = client.post(f"/book/{s.id}?v={V1}", data=_data(token))
+    booking = db.session.scalar(db.select(Booking))
+    other = app.test_client()  # another phone, no cookies
+    _, their_token = _form_page(other, s)
+    response = other.post(f"/book/{s.id}?v={V1}", data=_data(their_token, name="冒名者", slot="11:00"))
+    assert response.status_code == 422
+    assert booking.code not in response.text and "阿依努尔" not in response.text
+    assert "/b/" not in response.text.replace("/b/find", "")  # no link to anybody's receipt
+    assert 'id="phone-error"' in response.text and "/b/find" in response.text
+    assert "冒名者" in response.text  # what they typed is kept
+    assert db.session.scalar(db.select(db.func.count(Booking.id))) == 1
+    assert client.get(mine.headers["Location"]).status_code == 200  # the resident's own receipt still works

@@ -1,0 +1,45 @@
+"""trust: one active public sign-up per phone and session
+
+Revision ID: b7c1d2e3f4a5
+Revises: 876df2066aa8
+Create Date: 2026-12-07 09:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import gongfa.db
+
+
+# revision identifiers, used by Alembic.
+revision = 'b7c1d2e3f4a5'
+down_revision = '876df2066aa8'
+branch_labels = None
+depends_on = None
+
+PUBLIC_ACTIVE = "channel = 'public' AND status IN ('booked', 'waitlisted')"
+
+
+def upgrade():
+    # An older database may hold several active public sign-ups of one number for one session (the defect
+    # this fixes): keep the first, cancel the later ones, so the unique index can be built.
+    op.execute(f"""
+        UPDATE bookings SET status = 'cancelled'
+        WHERE {PUBLIC_ACTIVE} AND EXISTS (
+            SELECT 1 FROM bookings AS first
+            WHERE first.session_id = bookings.session_id AND first.phone = bookings.phone
+              AND first.channel = 'public' AND first.status IN ('booked', 'waitlisted') AND first.id < bookings.id)
+    """)
+    op.execute("""
+        UPDATE booking_slots SET booked = (
+            SELECT count(*) FROM bookings WHERE bookings.slot_id = booking_slots.id AND bookings.status = 'booked')
+    """)
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.create_index('uq_bookings_public_phone_active', ['session_id', 'phone'], unique=True,
+                              sqlite_where=sa.text(PUBLIC_ACTIVE), postgresql_where=sa.text(PUBLIC_ACTIVE))
+
+
+def downgrade():
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.drop_index('uq_bookings_public_phone_active', sqlite_where=sa.text(PUBLIC_ACTIVE),
+                            postgresql_where=sa.text(PUBLIC_ACTIVE))
