@@ -155,6 +155,29 @@ class World:
         db.session.commit()
         return self
 
+    def add_multi_unit_people(self):
+        """The cases where one scope meets another (DESIGN §7), added on top of ``build``:
+
+        county2   精河县's bureau admin (the other county)
+        lawyer2   a second duty lawyer at 小营盘镇, adviser of 吉祥社区 (V2), same firm as ``lawyer``
+        lawyer_c2 a duty lawyer at 托里镇 (精河县) with a 精河 firm, whom 博乐's admin made adviser of 达勒特村 (V3)
+        moved     transferred: officer at 营盘社区 until mid-2025, since then a bureau admin of the prefecture
+        """
+        u = self.units
+        self.firm2 = org.create_firm(name_zh="新疆精河律师事务所", name_ug="", name_kk="", county=u["C2"],
+                                     licence_no="31650099", phone="0909-5551234", address="精河县")
+        self.person("county2", "精河管理员", Role.BUREAU_ADMIN, "C2")
+        lawyer2 = self.person("lawyer2", "王律师", Role.LAWYER, "T1", firm=self.firm)
+        org.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=u["V2"], lawyer=lawyer2, starts_on=SINCE)
+        lawyer_c2 = self.person("lawyer_c2", "精河律师", Role.LAWYER, "T3", firm=self.firm2)
+        org.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=u["V3"], lawyer=lawyer_c2, starts_on=SINCE)
+        moved = self.person("moved", "调任干部", Role.OFFICER, "V1")
+        people.end_membership(moved.memberships[0], ends_on=date(2025, 6, 30))
+        people.add_membership(user=moved, point=org.point_of(u["P"]), role=Role.BUREAU_ADMIN,
+                              starts_on=date(2025, 7, 1))
+        db.session.commit()
+        return self
+
     def person(self, username, name, role, unit_key, firm=None, native=""):
         user = people.create_user(username=username, full_name=name, full_name_native=native,
                                   phone="13912345678", law_firm=firm, password=PASSWORD)

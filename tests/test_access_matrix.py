@@ -10,12 +10,21 @@ import pytest
 from gongfa.org import services as org
 from gongfa.people.models import Membership
 
-ROLES = ["admin", "county", "inspector", "head", "officer", "lawyer", "mediator", None]
+ROLES = ["admin", "moved", "county", "county2", "inspector", "head", "officer", "lawyer", "lawyer2", "mediator", None]
 ALL = set(ROLES)
 STAFF = ALL - {None}
-ADMINS = {"admin", "county"}
-VIEWERS = ADMINS | {"inspector"}
+# Bureau admins: of the prefecture ("admin", and "moved", who was 营盘社区's officer until 2025), of 博乐市
+# ("county": C1, where V1–V3 lie) and of 精河县 ("county2": C2, with V4).
+PREFECTURE = {"admin", "moved"}
+ADMINS = PREFECTURE | {"county"}  # over C1's units
+ANY_ADMIN = ADMINS | {"county2"}  # pages every admin has, for their own county
+VIEWERS = ANY_ADMIN | {"inspector"}
 READERS = VIEWERS | {"head"}
+C1_VIEWERS = ADMINS | {"inspector"}  # who reach a C1 unit outside 小营盘镇 (达勒特村, V3)
+C2_ADMINS = PREFECTURE | {"county2"}
+# Who reaches 营盘社区 (V1): not 精河's admin, and not lawyer2, who sits at the same station but advises V2.
+V1_STAFF = STAFF - {"county2", "lawyer2"}
+LAWYERS = {"lawyer", "lawyer2"}
 
 
 def _sessions(w):
@@ -109,7 +118,14 @@ def _ids(w):
         "P4": org.point_of(w.units["V4"]).id,
         "firm": w.firm.id, "adv": adviser.id, "officer": w.users["officer"].id, "head2": w.users["head2"].id,
         "m_off": membership.id, **_sessions(w), "year": date.today().year, "month": date.today().month,
+        **_multi_unit(w),
     }
+
+
+def _multi_unit(w):
+    """Add the people where scopes meet (after the sessions and records above are made) and their ids."""
+    w.add_multi_unit_people()
+    return {"firm2": w.firm2.id, "lawyer_c2": w.users["lawyer_c2"].id, "moved": w.users["moved"].id}
 
 
 # (endpoint, method, url template, roles allowed). Anonymous users are sent to the login page
@@ -121,117 +137,128 @@ MATRIX = [
     ("auth.logout", "POST", "/auth/logout", ALL),
     ("auth.password", "GET", "/auth/password", STAFF),
     ("org.units", "GET", "/org/units", READERS),
-    ("org.unit_show", "GET", "/org/units/{V1}", STAFF),
-    ("org.unit_show", "GET", "/org/units/{V3}", VIEWERS),  # village B: not for V1's officer, lawyer, T1 head
-    ("org.unit_show", "GET", "/org/units/{V4}", {"admin", "inspector"}),  # another county
-    ("org.unit_new", "GET", "/org/units/new", ADMINS),
+    ("org.unit_show", "GET", "/org/units/{V1}", V1_STAFF),
+    ("org.unit_show", "GET", "/org/units/{V3}", C1_VIEWERS),  # village B: not for V1's officer, lawyer, T1 head
+    ("org.unit_show", "GET", "/org/units/{V4}", C2_ADMINS | {"inspector"}),  # another county
+    ("org.unit_new", "GET", "/org/units/new", ANY_ADMIN),
     ("org.unit_edit", "GET", "/org/units/{V1}/edit", ADMINS),
-    ("org.unit_edit", "GET", "/org/units/{V4}/edit", {"admin"}),
+    ("org.unit_edit", "GET", "/org/units/{V4}/edit", C2_ADMINS),
     ("org.unit_edit", "POST", "/org/units/{V1}/edit", ADMINS),
     ("org.point_edit", "GET", "/org/points/{P1}/edit", ADMINS),
-    ("org.point_edit", "GET", "/org/points/{P4}/edit", {"admin"}),
+    ("org.point_edit", "GET", "/org/points/{P4}/edit", C2_ADMINS),
     ("org.point_edit", "POST", "/org/points/{P1}/edit", ADMINS),
     ("org.firms", "GET", "/org/firms", VIEWERS),
-    ("org.firm_new", "GET", "/org/firms/new", ADMINS),
-    ("org.firm_edit", "GET", "/org/firms/{firm}/edit", ADMINS),
+    ("org.firm_new", "GET", "/org/firms/new", ANY_ADMIN),
+    ("org.firm_edit", "GET", "/org/firms/{firm}/edit", ADMINS),  # a 博乐 firm
     ("org.firm_edit", "POST", "/org/firms/{firm}/edit", ADMINS),
+    ("org.firm_edit", "GET", "/org/firms/{firm2}/edit", C2_ADMINS),  # a 精河 firm: not 博乐's admin
+    ("org.firm_edit", "POST", "/org/firms/{firm2}/edit", C2_ADMINS),
     ("org.assignments", "GET", "/org/assignments", VIEWERS),
-    ("org.assignment_new", "GET", "/org/assignments/new", ADMINS),
+    ("org.assignment_new", "GET", "/org/assignments/new", ANY_ADMIN),
     ("org.assignment_end", "GET", "/org/assignments/{adv}/end", ADMINS),
     ("org.assignment_end", "POST", "/org/assignments/{adv}/end", ADMINS),
     ("org.staffing", "GET", "/org/staffing", READERS),
-    ("org.import_", "GET", "/org/import", ADMINS),
-    ("org.import_template", "GET", "/org/import/template.xlsx", ADMINS),
+    ("org.import_", "GET", "/org/import", ANY_ADMIN),
+    ("org.import_template", "GET", "/org/import/template.xlsx", ANY_ADMIN),
     ("people.users", "GET", "/people/", VIEWERS),
-    ("people.user_new", "GET", "/people/new", ADMINS),
-    ("people.user_edit", "GET", "/people/{officer}", VIEWERS),
+    ("people.user_new", "GET", "/people/new", ANY_ADMIN),
+    ("people.user_edit", "GET", "/people/{officer}", C1_VIEWERS),
     ("people.user_edit", "POST", "/people/{officer}", ADMINS),  # the inspector only reads
-    ("people.user_edit", "GET", "/people/{head2}", {"admin", "inspector"}),  # 托里镇 is not 博乐's
+    ("people.user_edit", "GET", "/people/{head2}", C2_ADMINS | {"inspector"}),  # 托里镇 is not 博乐's
+    # Accounts whose current roles reach beyond a county: only the prefecture's admins change them.
+    ("people.user_edit", "POST", "/people/{lawyer_c2}", PREFECTURE),  # a 精河 lawyer advising a 博乐 village
+    ("people.set_password", "GET", "/people/{lawyer_c2}/password", PREFECTURE),
+    ("people.set_password", "POST", "/people/{lawyer_c2}/password", PREFECTURE),
+    ("people.user_edit", "POST", "/people/{moved}", {"admin"}),  # once 营盘社区's officer; nobody manages themself
+    ("people.set_password", "POST", "/people/{moved}/password", {"admin"}),
     ("people.membership_new", "GET", "/people/{officer}/memberships/new", ADMINS),
     ("people.membership_end", "GET", "/people/memberships/{m_off}/end", ADMINS),
     ("people.set_password", "GET", "/people/{officer}/password", ADMINS),
-    ("duty.my", "GET", "/duty/my", {"lawyer"}),
-    ("duty.session_show", "GET", "/duty/sessions/{S_V1}", STAFF),
-    ("duty.session_show", "GET", "/duty/sessions/{S_V3}", VIEWERS),  # another township's village
+    ("duty.my", "GET", "/duty/my", LAWYERS),
+    ("duty.session_show", "GET", "/duty/sessions/{S_V1}", V1_STAFF),
+    ("duty.session_show", "GET", "/duty/sessions/{S_V3}", C1_VIEWERS),  # another township's village
     ("duty.session_action", "POST", "/duty/sessions/{S_T1}/accept", {"lawyer"}),  # only the assigned lawyer
     ("duty.session_action", "POST", "/duty/sessions/{S_V3}/accept", set()),
     ("duty.session_decline", "GET", "/duty/sessions/{S_T1}/decline", {"lawyer"}),
     ("duty.session_propose", "POST", "/duty/sessions/{S_V1}/propose", {"lawyer", "officer"}),
-    ("duty.session_substitute", "GET", "/duty/sessions/{S_T1}/substitute", {"head", "county", "admin"}),
-    ("duty.session_swap", "GET", "/duty/sessions/{S_T1}/swap", {"head", "county", "admin"}),
-    ("duty.village", "GET", "/duty/villages/{V1}", STAFF),
-    ("duty.village", "GET", "/duty/villages/{V3}", VIEWERS),
-    ("duty.station_month", "GET", "/duty/stations/{T1}/{year}/{month}", READERS),
+    ("duty.session_substitute", "GET", "/duty/sessions/{S_T1}/substitute", {"head"} | ADMINS),
+    ("duty.session_swap", "GET", "/duty/sessions/{S_T1}/swap", {"head"} | ADMINS),
+    ("duty.village", "GET", "/duty/villages/{V1}", V1_STAFF),
+    ("duty.village", "GET", "/duty/villages/{V3}", C1_VIEWERS),
+    ("duty.station_month", "GET", "/duty/stations/{T1}/{year}/{month}", READERS - {"county2"}),
     ("duty.compliance", "GET", "/duty/compliance", READERS),
-    ("duty.generate", "POST", "/duty/generate", {"head", "county", "admin"}),
-    ("duty.extra_new", "GET", "/duty/extra/new", {"head", "county", "admin"}),
-    ("duty.rule_edit", "GET", "/duty/rules/{PT1}", {"head", "county", "admin"}),
+    ("duty.generate", "POST", "/duty/generate", {"head"} | ANY_ADMIN),
+    ("duty.extra_new", "GET", "/duty/extra/new", {"head"} | ANY_ADMIN),
+    ("duty.rule_edit", "GET", "/duty/rules/{PT1}", {"head"} | ADMINS),
     ("duty.holidays", "GET", "/duty/holidays", READERS),
-    ("duty.holidays", "POST", "/duty/holidays", ADMINS),
-    ("duty.feed_manage", "GET", "/duty/feed", {"lawyer"}),
+    ("duty.holidays", "POST", "/duty/holidays", ANY_ADMIN),
+    ("duty.feed_manage", "GET", "/duty/feed", LAWYERS),
     ("duty.feed", "GET", "/duty/feed/{token}.ics", ALL),
-    ("signup.session", "GET", "/signup/sessions/{S_V1}", STAFF),
-    ("signup.session", "GET", "/signup/sessions/{S_V3}", VIEWERS),
-    ("signup.walk_in", "POST", "/signup/sessions/{S_V1}/walk-in", STAFF - {"inspector"}),
+    ("signup.session", "GET", "/signup/sessions/{S_V1}", V1_STAFF),
+    ("signup.session", "GET", "/signup/sessions/{S_V3}", C1_VIEWERS),
+    ("signup.walk_in", "POST", "/signup/sessions/{S_V1}/walk-in", V1_STAFF - {"inspector"}),
     ("signup.walk_in", "POST", "/signup/sessions/{S_V3}/walk-in", ADMINS),
-    ("signup.slots", "POST", "/signup/sessions/{S_V1}/slots", STAFF - {"inspector"}),
-    ("signup.booking_action", "POST", "/signup/bookings/{B1}/cancel", STAFF - {"inspector"}),
+    ("signup.slots", "POST", "/signup/sessions/{S_V1}/slots", V1_STAFF - {"inspector"}),
+    ("signup.booking_action", "POST", "/signup/bookings/{B1}/cancel", V1_STAFF - {"inspector"}),
     ("signup.booking_action", "POST", "/signup/bookings/{B3}/no_show", ADMINS),
-    ("signup.reveal", "POST", "/signup/bookings/{B1}/reveal", STAFF - {"inspector"}),
+    ("signup.reveal", "POST", "/signup/bookings/{B1}/reveal", V1_STAFF - {"inspector"}),
     ("signup.reveal", "POST", "/signup/bookings/{B3}/reveal", ADMINS),  # another township's resident
-    ("signup.rate", "POST", "/signup/bookings/{B1}/rate", STAFF - {"inspector"}),
+    ("signup.rate", "POST", "/signup/bookings/{B1}/rate", V1_STAFF - {"inspector"}),
     ("signup.ratings", "GET", "/signup/ratings", READERS | {"officer"}),
     ("booking.sessions", "GET", "/v/652701100001/book", ALL),
     ("booking.book", "GET", "/book/{S_V1}", ALL),
+    # Residents book; staff book for them at their own places; the read-only inspector books nothing.
+    ("booking.book", "POST", "/book/{S_V1}", ALL - {"inspector", "county2", "lawyer2"}),
     ("booking.receipt", "GET", "/b/{rcpt}", ALL),
     ("booking.cancel", "POST", "/b/{rcpt}/cancel", ALL),
     ("booking.rate", "POST", "/b/{rcpt}/rate", ALL),
     ("booking.find", "GET", "/b/find", ALL),
-    ("mediation.cases", "GET", "/mediation/", STAFF - {"lawyer"}),
-    ("mediation.case_new", "GET", "/mediation/new", STAFF - {"lawyer", "inspector"}),
-    ("mediation.case_show", "GET", "/mediation/{C_V1}", STAFF - {"lawyer"}),
-    ("mediation.case_show", "GET", "/mediation/{C_V3}", VIEWERS),  # another township's committee
-    ("mediation.case_accept", "POST", "/mediation/{C_V1}/accept", STAFF - {"lawyer", "inspector"}),
+    ("mediation.cases", "GET", "/mediation/", STAFF - LAWYERS),
+    ("mediation.case_new", "GET", "/mediation/new", STAFF - LAWYERS - {"inspector"}),
+    ("mediation.case_show", "GET", "/mediation/{C_V1}", V1_STAFF - LAWYERS),
+    ("mediation.case_show", "GET", "/mediation/{C_V3}", C1_VIEWERS),  # another township's committee
+    ("mediation.case_accept", "POST", "/mediation/{C_V1}/accept", V1_STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_accept", "POST", "/mediation/{C_V3}/accept", ADMINS),
     ("mediation.case_refuse", "POST", "/mediation/{C_V3}/refuse", ADMINS),
-    ("mediation.case_terminate", "POST", "/mediation/{C_V1}/terminate", STAFF - {"lawyer", "inspector"}),
-    ("mediation.case_record", "POST", "/mediation/{C_V1}/record", STAFF - {"lawyer", "inspector"}),
-    ("mediation.case_agreement", "POST", "/mediation/{C_V1}/agreement", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_terminate", "POST", "/mediation/{C_V1}/terminate", V1_STAFF - LAWYERS - {"inspector"}),
+    ("mediation.case_record", "POST", "/mediation/{C_V1}/record", V1_STAFF - LAWYERS - {"inspector"}),
+    ("mediation.case_agreement", "POST", "/mediation/{C_V1}/agreement", V1_STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_performed", "POST", "/mediation/{C_V3}/performed", ADMINS),
-    ("mediation.case_follow_up", "POST", "/mediation/{C_V1}/follow-up/{F1}", STAFF - {"lawyer", "inspector"}),
-    ("mediation.case_close", "POST", "/mediation/{C_V1}/close", STAFF - {"lawyer", "inspector"}),
-    ("mediation.case_rate", "POST", "/mediation/{C_V1}/rate", STAFF - {"lawyer", "inspector"}),
+    ("mediation.case_follow_up", "POST", "/mediation/{C_V1}/follow-up/{F1}", V1_STAFF - LAWYERS - {"inspector"}),
+    ("mediation.case_close", "POST", "/mediation/{C_V1}/close", V1_STAFF - LAWYERS - {"inspector"}),
+    ("mediation.case_rate", "POST", "/mediation/{C_V1}/rate", V1_STAFF - LAWYERS - {"inspector"}),
     # Full phone and ID numbers: only the committee's own people, not the bureau or the inspector.
     ("mediation.party_reveal", "POST", "/mediation/{C_V1}/parties/{PA1}/reveal", {"officer", "mediator", "head"}),
     ("worklog.index", "GET", "/log/", STAFF),
-    ("worklog.new", "GET", "/log/new", {"lawyer"}),
-    ("worklog.show", "GET", "/log/{E1}", STAFF),
-    ("worklog.show", "GET", "/log/{E3}", VIEWERS | {"lawyer"}),  # the author, and those over 达勒特村
+    ("worklog.new", "GET", "/log/new", LAWYERS),
+    ("worklog.show", "GET", "/log/{E1}", V1_STAFF),
+    ("worklog.show", "GET", "/log/{E3}", C1_VIEWERS | {"lawyer"}),  # the author, and those over 达勒特村
     ("worklog.edit", "GET", "/log/{E1}/edit", {"lawyer"}),
     ("worklog.countersign", "POST", "/log/{E3}/countersign", set()),  # 达勒特村: no role in ROLES signs there
     ("worklog.countersign", "POST", "/log/{E1}/countersign", {"officer"}),  # the village's own officer only
     ("worklog.countersign_visit", "POST", "/log/sessions/{S_V1}/countersign", {"officer"}),
     ("worklog.amend", "POST", "/log/{E1}/amend", {"lawyer", "officer"}),
     ("ledger.index", "GET", "/ledger/", STAFF),
-    ("ledger.statistics_xlsx", "GET", "/ledger/statistics/{T1}.xlsx", READERS),
-    ("ledger.statistics_xlsx", "GET", "/ledger/statistics/{C1}.xlsx", VIEWERS),
-    ("ledger.quarter", "GET", "/ledger/quarters/{T1}/2026/4", READERS),
+    ("ledger.statistics_xlsx", "GET", "/ledger/statistics/{T1}.xlsx", READERS - {"county2"}),
+    ("ledger.statistics_xlsx", "GET", "/ledger/statistics/{C1}.xlsx", C1_VIEWERS),
+    ("ledger.quarter", "GET", "/ledger/quarters/{T1}/2026/4", READERS - {"county2"}),
     ("ledger.quarter", "POST", "/ledger/quarters/{T1}/2026/3", {"head"}),  # only the township's station head
-    ("ledger.submitted_pdf", "GET", "/ledger/submissions/{SUB}.pdf", READERS),
-    ("ledger.inspection", "GET", "/ledger/inspection", ADMINS | {"inspector"}),
-    ("ledger.draw_show", "GET", "/ledger/inspection/{DRAW}", {"admin", "inspector"}),  # a prefecture-wide draw
+    ("ledger.submitted_pdf", "GET", "/ledger/submissions/{SUB}.pdf", READERS - {"county2"}),
+    ("ledger.inspection", "GET", "/ledger/inspection", ANY_ADMIN | {"inspector"}),
+    ("ledger.draw_show", "GET", "/ledger/inspection/{DRAW}", PREFECTURE | {"inspector"}),  # a prefecture-wide draw
     ("verify.show", "GET", "/verify/", ALL),
     ("public.village", "GET", "/v/652701100001", ALL),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
 SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),
-        ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF),
-        ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", STAFF - {"lawyer"}),
+        ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF - {"county2"}),
+        ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", V1_STAFF - LAWYERS),
         ("worklog.referral", "GET", "/log/{E1}/referral.pdf", set()),  # E1 has no referral: 404 for all
-        ("ledger.volume", "GET", "/ledger/villages/{V1}/volume.pdf", STAFF),
-        ("ledger.duty_ledger", "GET", "/ledger/stations/{T1}/duty.pdf", STAFF - {"officer"}),
-        ("ledger.statistics_pdf", "GET", "/ledger/statistics/{T1}.pdf", READERS),
-        ("ledger.draw_volumes", "GET", "/ledger/inspection/{DRAW}/volumes.pdf", {"admin", "inspector"})]
+        # 营盘社区's volume: its adviser ("lawyer") prints it, the other lawyer of the same station does not.
+        ("ledger.volume", "GET", "/ledger/villages/{V1}/volume.pdf", V1_STAFF),
+        ("ledger.duty_ledger", "GET", "/ledger/stations/{T1}/duty.pdf", STAFF - {"officer", "county2"}),
+        ("ledger.statistics_pdf", "GET", "/ledger/statistics/{T1}.pdf", READERS - {"county2"}),
+        ("ledger.draw_volumes", "GET", "/ledger/inspection/{DRAW}/volumes.pdf", PREFECTURE | {"inspector"})]
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -1,8 +1,9 @@
 """Who may see and change what: roles come from current memberships, scope from their units.
 
 A village officer sees only their village, a station head their township, a lawyer the villages
-they advise and the stations where they sit, a bureau admin or inspector their county (or the
-whole prefecture). Checked in views and services, never in templates (DESIGN §6).
+they advise and the stations where they sit (not the other villages of that township: another
+lawyer advises those), a bureau admin or inspector their county (or the whole prefecture).
+Checked in views and services, never in templates (DESIGN §6).
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from sqlalchemy import or_, select
 from gongfa.db import db
 from gongfa.org.models import Assignment, AssignmentKind, ServicePoint, Unit
 from gongfa.people.models import Membership, Role, User
+
+# Roles that reach only the units they are recorded at, not the units below: a duty lawyer sits at
+# the station, which is the township's unit; the township's villages each have their own adviser.
+EXACT_ROLES = frozenset({Role.LAWYER})
 
 
 @dataclass
@@ -39,8 +44,18 @@ class Scope:
         return set().union(*(self.paths_by_role.get(r, set()) for r in wanted)) if wanted else set()
 
     def covers(self, unit: Unit | None, *roles: Role) -> bool:
-        """Whether ``unit`` is inside (or is) a unit reached through ``roles``."""
-        return unit is not None and any(unit.path.startswith(p) for p in self.paths(*roles))
+        """Whether ``unit`` is inside (or is) a unit reached through ``roles`` (is one, for EXACT_ROLES)."""
+        if unit is None:
+            return False
+        for role in roles or tuple(self.paths_by_role):
+            for p in self.paths_by_role.get(role, ()):
+                if unit.path == p or (role not in EXACT_ROLES and unit.path.startswith(p)):
+                    return True
+        return False
+
+    def is_regional(self, *roles: Role) -> bool:
+        """Whether a role reaches a top unit (the prefecture), not just a county or below."""
+        return any(p.count("/") == 2 for p in self.paths(*roles))
 
     def within(self, unit: Unit | None, *roles: Role) -> bool:
         """Whether ``unit`` contains a unit in scope (a village officer and their township's station)."""
@@ -48,10 +63,15 @@ class Scope:
 
     def unit_filter(self, *roles: Role):
         """A SQL condition on Unit.path limiting a query to the scope."""
-        paths = self.paths(*roles)
-        if not paths:
+        wanted = roles or tuple(self.paths_by_role)
+        subtree = set().union(*(self.paths_by_role.get(r, set()) for r in wanted if r not in EXACT_ROLES))
+        exact = set().union(*(self.paths_by_role.get(r, set()) for r in wanted if r in EXACT_ROLES)) - subtree
+        if not subtree and not exact:
             return Unit.id.is_(None)
-        return or_(*(Unit.path.startswith(p, autoescape=True) for p in sorted(paths)))
+        conditions = [Unit.path.startswith(p, autoescape=True) for p in sorted(subtree)]
+        if exact:
+            conditions.append(Unit.path.in_(sorted(exact)))
+        return or_(*conditions)
 
 
 def scope_for(user: User, on: date | None = None) -> Scope:

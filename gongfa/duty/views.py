@@ -401,8 +401,11 @@ def holidays():
     """Days off this year and next: national (from the package), Xinjiang (from the notice), local."""
     today = services.today_in_beijing()
     form = HolidayForm()
-    form.scope.choices = [(HolidayScope.XINJIANG.value, HolidayScope.XINJIANG.title),
-                          (HolidayScope.LOCAL.value, HolidayScope.LOCAL.title)]
+    # Region-wide days move every county's sessions: only the prefecture's bureau enters them; a county's
+    # bureau enters its own local closures.
+    regional = current_scope().is_regional(*MANAGERS)
+    form.scope.choices = ([(HolidayScope.XINJIANG.value, HolidayScope.XINJIANG.title)] if regional else []) + [
+        (HolidayScope.LOCAL.value, HolidayScope.LOCAL.title)]
     form.unit_id.choices = [("", _("（无）"))] + [
         (u.id, local_name(u)) for lvl in (UnitLevel.COUNTY, UnitLevel.TOWNSHIP)
         for u in org_services.units_at(lvl, current_scope().unit_filter(*MANAGERS))]

@@ -141,16 +141,33 @@ def point_edit(point_id: int):
 
 
 def _county_choices(form) -> None:
-    form.county_id.choices = [("", _("（无）"))] + [
-        (u.id, local_name(u)) for u in services.units_at(UnitLevel.COUNTY)]
+    """Counties the admin manages; a firm without a county only for the prefecture's bureau."""
+    sc = current_scope()
+    none = [("", _("（无）"))] if sc.is_regional(*MANAGERS) else []
+    form.county_id.choices = none + [(u.id, local_name(u))
+                                     for u in services.units_at(UnitLevel.COUNTY, sc.unit_filter(*MANAGERS))]
+
+
+def _may_manage_firm(firm: LawFirm) -> bool:
+    sc = current_scope()
+    return sc.covers(firm.county, *MANAGERS) if firm.county is not None else sc.is_regional(*MANAGERS)
+
+
+def _firm(firm_id: int) -> LawFirm:
+    """A firm the admin may edit: one registered in their county (the prefecture's bureau: any)."""
+    firm = db.session.get(LawFirm, firm_id) or abort(404)
+    if not _may_manage_firm(firm):
+        abort(403)
+    return firm
 
 
 @bp.route("/firms")
 @roles_required(Role.BUREAU_ADMIN, Role.INSPECTOR)
 def firms():
-    """All law firms."""
-    return render_page("org/firms.html", firms=services.all_firms(active_only=False),
-                       can_manage=current_scope().has(*MANAGERS))
+    """All law firms (a firm may serve townships of several counties); each admin edits their county's."""
+    found = services.all_firms(active_only=False)
+    return render_page("org/firms.html", firms=found, can_manage=current_scope().has(*MANAGERS),
+                       editable={f.id for f in found if _may_manage_firm(f)})
 
 
 @bp.route("/firms/new", methods=["GET", "POST"])
@@ -177,8 +194,8 @@ def firm_new():
 @bp.route("/firms/<int:firm_id>/edit", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def firm_edit(firm_id: int):
-    """Edit a law firm."""
-    firm = db.session.get(LawFirm, firm_id) or abort(404)
+    """Edit a law firm of the admin's county."""
+    firm = _firm(firm_id)
     form = FirmForm(obj=firm)
     _county_choices(form)
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from gongfa.auth import services as auth_services
 from gongfa.db import db
 from gongfa.i18n import _l
 from gongfa.org import services as org_services
-from gongfa.org.models import LawFirm, PointKind, ServicePoint
+from gongfa.org.models import Assignment, AssignmentKind, LawFirm, PointKind, ServicePoint, Unit
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
 
@@ -88,8 +88,6 @@ def end_membership(membership: Membership, *, ends_on: date) -> Membership:
 
 def search_users(scope_filter, *, q: str = "", role: str = "", page: int = 1, per_page: int = 50):
     """Staff with a membership or adviser assignment on a unit in scope, by name or username."""
-    from gongfa.org.models import Assignment
-
     member_ids = (select(Membership.user_id).join(Membership.point).join(ServicePoint.unit)
                   .where(scope_filter))
     if role:
@@ -109,12 +107,35 @@ def search_users(scope_filter, *, q: str = "", role: str = "", page: int = 1, pe
 
 def user_in_scope(user: User, scope_filter) -> bool:
     """Whether a user serves (or served) at a unit in scope."""
-    from gongfa.org.models import Assignment
-
     member = select(Membership.id).join(Membership.point).join(ServicePoint.unit).where(
         Membership.user_id == user.id, scope_filter)
     adviser = select(Assignment.id).join(Assignment.unit).where(Assignment.lawyer_id == user.id, scope_filter)
     return bool(db.session.scalar(member.limit(1)) or db.session.scalar(adviser.limit(1)))
+
+
+def may_manage(user: User, scope, *, on: date, actor: User | None = None) -> bool:
+    """Whether a bureau admin with ``scope`` may change this account (details, password, active, roles).
+
+    Authority over an account comes from that account's *current* roles all lying inside the admin's
+    scope (DESIGN §7): memberships current on ``on`` and adviser assignments alike. Roles that ended grant
+    nothing, and so does an adviser assignment the admin just made for someone else's lawyer: that lawyer's
+    own station lies outside. An account with no current role is managed by whoever covers every place it
+    ever served. Nobody manages their own account here (they change their password themselves).
+    """
+    if actor is not None and actor.id == user.id:
+        return False
+    manage = scope.paths(Role.BUREAU_ADMIN)
+    if not manage:
+        return False
+    current = (Membership.starts_on <= on) & or_(Membership.ends_on.is_(None), Membership.ends_on >= on)
+    advising = ((Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on))
+    member_paths = select(Unit.path, current).select_from(Membership).join(Membership.point) \
+        .join(ServicePoint.unit).where(Membership.user_id == user.id)
+    adviser_paths = select(Unit.path, advising).select_from(Assignment).join(Assignment.unit).where(
+        Assignment.lawyer_id == user.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE)
+    rows = db.session.execute(member_paths.union_all(adviser_paths)).all()
+    paths = {path for path, is_current in rows if is_current} or {path for path, _ in rows}
+    return bool(paths) and all(any(path.startswith(m) for m in manage) for path in paths)
 
 
 def lawyers() -> list[User]:

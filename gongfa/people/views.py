@@ -36,6 +36,18 @@ def _load_user(user_id: int, *roles: Role) -> User:
     return user
 
 
+def _may_manage(user: User) -> bool:
+    return services.may_manage(user, current_scope(), on=date.today(), actor=current_user)
+
+
+def _managed_user(user_id: int) -> User:
+    """An account the admin may change: every current role of it lies in the admin's scope."""
+    user = _load_user(user_id, *MANAGERS)
+    if not _may_manage(user):
+        abort(403)
+    return user
+
+
 @bp.route("/")
 @roles_required(*VIEWERS)
 def users():
@@ -84,7 +96,7 @@ def user_new():
 def user_edit(user_id: int):
     """A staff account: details (editable by the bureau admin), roles past and present."""
     user = _load_user(user_id, *VIEWERS)
-    can_manage = services.user_in_scope(user, current_scope().unit_filter(*MANAGERS))
+    can_manage = _may_manage(user)
     form = UserForm(obj=user)
     _choices(form)
     if request.method == "POST":
@@ -99,7 +111,10 @@ def user_edit(user_id: int):
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("people.user_edit", user_id=user.id), 303)
+    sc = current_scope()
     return render_page("people/user_edit.html", user=user, form=form, can_manage=can_manage,
+                       can_add_role=services.user_in_scope(user, sc.unit_filter(*MANAGERS)),
+                       may_end={m.id for m in user.memberships if sc.covers(m.point.unit, *MANAGERS)},
                        today=date.today(), status=422 if form.errors else 200)
 
 
@@ -150,7 +165,7 @@ def membership_end(membership_id: int):
 @roles_required(*MANAGERS)
 def set_password(user_id: int):
     """Set a new password for someone who forgot theirs; their sessions end."""
-    user = _load_user(user_id, *MANAGERS)
+    user = _managed_user(user_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
         problems = auth_services.password_messages(form.password.data)

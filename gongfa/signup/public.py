@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.duty.services import today_in_beijing
@@ -85,6 +86,12 @@ def book(session_id: int):
     today = today_in_beijing()
     if not services.is_bookable(session, today):
         return render_page("signup/closed.html", s=session, unit=village, status=410)
+    if _is_staff() and not services.may_act_for_residents(session, current_user, current_scope()):
+        # A read-only account (inspector), or staff of another place: they book nothing on anyone's behalf.
+        if request.method == "POST":
+            abort(403)
+        return render_page("signup/public_form.html", s=session, form=None, unit=village, on_behalf=False,
+                           slots=[], refused=True)
     form, slots = _form_for(session, village, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         if form.website.data and not _is_staff():  # the bot trap: say nothing useful, book nothing

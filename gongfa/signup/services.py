@@ -24,7 +24,7 @@ from gongfa.duty.services import today_in_beijing
 from gongfa.i18n import _l
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.org.services import ServiceError
-from gongfa.people.models import User
+from gongfa.people.models import Role, User
 from gongfa.signup.models import (
     ACTIVE,
     Booking,
@@ -88,6 +88,15 @@ def slot_times(session: DutySession) -> list[tuple[time, time]]:
             slots.append((_time(t), _time(t + step)))
             t += step
     return slots
+
+
+# Who books for residents and records who came: the place's staff and the bureau. Inspectors only read.
+BOOKING_STAFF = (Role.OFFICER, Role.STATION_HEAD, Role.MEDIATOR, Role.BUREAU_ADMIN)
+
+
+def may_act_for_residents(session: DutySession, user: User, scope) -> bool:
+    """The session's own lawyer, and the staff of its place (village officer, station head, mediators, bureau)."""
+    return session.lawyer_id == user.id or scope.covers(session.point.unit, *BOOKING_STAFF)
 
 
 def is_bookable(session: DutySession, today: date) -> bool:

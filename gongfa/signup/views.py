@@ -23,8 +23,7 @@ from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingSt
 from gongfa.web.forms import new_form_token
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
-STAFF = (Role.OFFICER, Role.STATION_HEAD, Role.MEDIATOR, Role.BUREAU_ADMIN)
-VIEWERS = (*STAFF, Role.INSPECTOR)
+VIEWERS = (*services.BOOKING_STAFF, Role.INSPECTOR)
 RATING_READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
 
 
@@ -34,7 +33,7 @@ def _own(session: DutySession) -> bool:
 
 def _may_manage(session: DutySession) -> bool:
     """The session's lawyer, and staff of the place (village officer, station head, mediators, bureau)."""
-    return _own(session) or current_scope().covers(session.point.unit, *STAFF)
+    return services.may_act_for_residents(session, current_user, current_scope())
 
 
 def _session(session_id: int, *, manage: bool = False) -> DutySession:

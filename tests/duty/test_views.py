@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from gongfa.db import db
 from gongfa.duty import services as duty
-from gongfa.duty.models import DutySession, RuleKind, SessionStatus
+from gongfa.duty.models import DutySession, Holiday, RuleKind, SessionStatus
 from gongfa.org import services as org
 from tests.conftest import HX
 from tests.web.test_pdf import pdftotext
@@ -205,9 +205,16 @@ def test_compliance_page_and_excel(cal, client, auth):
 
 @freeze_time("2026-11-23 09:00:00+08:00")
 def test_eid_entered_by_the_bureau_shows_on_the_calendar(cal, client, auth):
-    auth.login("county")
-    response = client.post("/duty/holidays", data={"first": "2026-03-20", "last": "2026-03-22", "name": "肉孜节",
-                                                   "scope": "xinjiang", "unit_id": "", "source": "新政办发"})
+    eid = {"first": "2026-03-20", "last": "2026-03-22", "name": "肉孜节", "scope": "xinjiang", "unit_id": "",
+           "source": "新政办发"}
+    auth.login("county")  # a county's bureau: region-wide days would move every county's sessions
+    refused = client.post("/duty/holidays", data=eid)
+    assert refused.status_code == 422 and 'id="scope-error"' in refused.text
+    assert db.session.scalar(db.select(db.func.count(Holiday.id)).where(Holiday.name == "肉孜节")) == 0
+    assert 'value="xinjiang"' not in client.get("/duty/holidays").text
+    auth.logout()
+    auth.login("admin")  # the prefecture's bureau enters them from the regional notice
+    response = client.post("/duty/holidays", data=eid)
     assert response.status_code == 303
     assert "肉孜节" in client.get("/duty/holidays").text
     bad = client.post("/duty/holidays", data={"first": "2026-03-22", "last": "2026-03-20", "name": "x",

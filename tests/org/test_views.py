@@ -6,6 +6,7 @@ import pytest
 
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
+from gongfa.org import services as org
 from gongfa.org.models import LawFirm, Unit
 from tests.conftest import HX, hx_target
 
@@ -118,7 +119,7 @@ def test_point_phone_is_validated(admin, client):
 
 
 def test_firm_create_and_duplicate_name(admin, client):
-    data = {"name_zh": "精河县正义律师事务所", "county_id": str(admin.units["C2"].id), "phone": "0909-5321234"}
+    data = {"name_zh": "博乐市正义律师事务所", "county_id": str(admin.units["C1"].id), "phone": "0909-5321234"}
     assert client.post("/org/firms/new", data=data).status_code == 303
     assert db.session.scalar(db.select(LawFirm).where(LawFirm.name_zh == data["name_zh"])) is not None
     again = client.post("/org/firms/new", data=data)
@@ -184,3 +185,22 @@ def test_oversize_body_is_413_page(admin, client, app):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     response = client.post("/org/firms/new", data={"name_zh": "x" * 5000})
     assert response.status_code == 413
+
+
+def test_a_county_admin_registers_and_edits_only_their_own_countys_firms(admin, client, auth):
+    """博乐's admin: 博乐 firms only; a 精河 firm is 精河's (or the prefecture's) to edit."""
+    elsewhere = {"name_zh": "精河县正义律师事务所", "county_id": str(admin.units["C2"].id), "phone": "0909-5321234"}
+    refused = client.post("/org/firms/new", data=elsewhere)
+    assert refused.status_code == 422 and 'id="county_id-error"' in refused.text
+    assert db.session.scalar(db.select(LawFirm).where(LawFirm.name_zh == elsewhere["name_zh"])) is None
+    form = client.get("/org/firms/new").text
+    assert "精河县" not in form and "（无）" not in form  # neither another county nor "no county" is offered
+    jinghe = org.create_firm(name_zh="精河县公正律师事务所", name_ug="", name_kk="", county=admin.units["C2"],
+                             licence_no="", phone="", address="")
+    db.session.commit()
+    assert client.post(f"/org/firms/{jinghe.id}/edit", data={"name_zh": "改名", "county_id": ""}).status_code == 403
+    listing = client.get("/org/firms").text
+    assert f"/org/firms/{jinghe.id}/edit" not in listing and f"/org/firms/{admin.firm.id}/edit" in listing
+    auth.logout()
+    auth.login("admin")  # the prefecture's bureau edits any firm
+    assert client.get(f"/org/firms/{jinghe.id}/edit").status_code == 200

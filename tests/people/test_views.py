@@ -126,3 +126,57 @@ def test_admin_resets_a_password_and_unlocks(admin, client, app):
     assert response.status_code == 303
     fresh = app.test_client()
     assert fresh.post("/auth/login", data={"username": "officer", "password": "Brand.new.pass"}).status_code == 303
+
+
+def test_an_adviser_assignment_made_by_a_county_admin_gives_no_hold_on_another_countys_lawyer(admin, client, app):
+    """博乐's admin makes 精河's lawyer adviser of a 博乐 village: that grants no password reset, no deactivation."""
+    from gongfa.org import services as org
+    from gongfa.org.models import AssignmentKind
+    from gongfa.people import services as people
+    from gongfa.people.models import Role
+    from tests.conftest import PASSWORD, SINCE
+
+    jinghe = people.create_user(username="jinghe-lawyer", full_name="精河律师", phone="13900000001",
+                                law_firm=admin.firm, password=PASSWORD)
+    people.add_membership(user=jinghe, point=org.point_of(admin.units["T3"]), role=Role.LAWYER, starts_on=SINCE)
+    db.session.commit()
+    made = client.post("/org/assignments/new", data={
+        "kind": AssignmentKind.ADVISER_VILLAGE.value, "unit_id": str(admin.units["V2"].id), "lawyer_id": str(jinghe.id),
+        "law_firm_id": "", "starts_on": "2026-01-01", "note": ""})
+    assert made.status_code == 303  # assigning a neighbouring county's lawyer is ordinary work
+    assert client.get(f"/people/{jinghe.id}/password").status_code == 403
+    assert client.post(f"/people/{jinghe.id}/password", data={"password": "Taken.over.123"}).status_code == 403
+    assert client.post(f"/people/{jinghe.id}", data={"full_name": "精河律师", "phone": "", "law_firm_id": ""}
+                       ).status_code == 403  # no deactivating (is_active left unticked) either
+    page = client.get(f"/people/{jinghe.id}").text
+    assert "重设密码" not in page and 'name="is_active"' not in page
+    other = app.test_client()
+    assert other.post("/auth/login", data={"username": "jinghe-lawyer", "password": "Taken.over.123"}
+                      ).status_code == 422
+    assert other.post("/auth/login", data={"username": "jinghe-lawyer", "password": PASSWORD}).status_code == 303
+    db.session.refresh(jinghe)
+    assert jinghe.is_active
+
+
+def test_a_prefecture_admin_who_once_served_in_the_county_is_not_the_countys_to_manage(admin, client):
+    from gongfa.org import services as org
+    from gongfa.people import services as people
+    from gongfa.people.models import Role
+    from tests.conftest import PASSWORD, SINCE
+
+    boss = people.create_user(username="zhou-admin", full_name="州管理员乙", phone="13900000002", password=PASSWORD)
+    old = people.add_membership(user=boss, point=org.point_of(admin.units["V1"]), role=Role.OFFICER, starts_on=SINCE)
+    people.end_membership(old, ends_on=SINCE.replace(month=6))
+    people.add_membership(user=boss, point=org.point_of(admin.units["P"]), role=Role.BUREAU_ADMIN,
+                          starts_on=SINCE.replace(month=7))
+    db.session.commit()
+    assert client.get(f"/people/{boss.id}").status_code == 200  # the county still sees who served there
+    assert client.post(f"/people/{boss.id}/password", data={"password": "Taken.over.123"}).status_code == 403
+    assert client.post(f"/people/{boss.id}", data={"full_name": "州管理员乙", "phone": "", "law_firm_id": ""}
+                       ).status_code == 403
+    db.session.refresh(boss)
+    assert boss.is_active
+    # A former officer of the county with no role anywhere now is the county's to manage (re-hire, reset).
+    people.end_membership(admin.users["officer3"].memberships[0], ends_on=SINCE.replace(month=12))
+    db.session.commit()
+    assert client.get(f"/people/{admin.users['officer3'].id}/password").status_code == 200
