@@ -73,6 +73,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+def dialect_insert(table):
+    """INSERT for this database's dialect, with ``on_conflict_do_nothing/do_update`` (SQLite and PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 def str_enum(enum_cls, length: int = 20) -> SAEnum:
     """Store a StrEnum by value as a plain string column (no native DB enum to migrate)."""
     return SAEnum(enum_cls, native_enum=False, length=length, create_constraint=False,

@@ -27,3 +27,20 @@ class AuthSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(200), default="")
 
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+class LoginThrottle(db.Model):
+    """Wrong passwords for one username from one address, counted in the database (DESIGN §7).
+
+    Per account *and* address: five wrong tries lock that name from that address only, so whoever knows
+    a username cannot lock its owner out of her own office. Unknown usernames are counted the same way,
+    so a lock reads the same for a name that exists and one that does not.
+    """
+
+    __tablename__ = "login_throttles"
+
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)  # as typed (lower-cased)
+    ip: Mapped[str] = mapped_column(String(45), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, delete, or_, select, update
 
 from gongfa.audit import services as audit
-from gongfa.auth.models import AuthSession
-from gongfa.db import db, utcnow
+from gongfa.auth.models import AuthSession, LoginThrottle
+from gongfa.db import db, dialect_insert, utcnow
 from gongfa.people.models import User
 
 # A hash to verify against when the username is unknown, so both cases take the same time.
@@ -90,28 +90,63 @@ class LoginResult:
         self.locked_until = locked_until
 
 
-def authenticate(*, username: str, password: str) -> LoginResult:
-    """Check a username and password, counting failures and locking the account when due."""
-    cfg = current_app.config
-    user = db.session.scalar(select(User).where(User.username == username))
+def authenticate(*, username: str, password: str, ip: str) -> LoginResult:
+    """Check a username and password from an address, counting failures and locking when due.
+
+    Failures are counted per username *and* address, in the database, one atomic statement each (no lost
+    updates across workers): LOGIN_MAX_FAILURES wrong tries within LOGIN_LOCK_MINUTES lock that name from
+    that address for LOGIN_LOCK_MINUTES. The owner at another address is not locked out, and an unknown
+    name is counted and answered exactly like a real one.
+    """
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
+    username, ip = username[:40], (ip or "")[:45]
+    user = db.session.scalar(select(User).where(User.username == username))
+    held = db.session.get(LoginThrottle, (username, ip))
+    if held is not None and held.locked_until and held.locked_until > now:
         check_password(None, password)  # same time as a real check
-        audit.record("login.locked", user, after={"username": username}, actor_id=user.id)
-        return LoginResult(reason="locked", locked_until=user.locked_until)
-    if not check_password(user, password) or not user.is_active:
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= cfg["LOGIN_MAX_FAILURES"]:
-                user.locked_until = now + timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
+            audit.record("login.locked", user, after={"username": username}, actor_id=user.id)
+        return LoginResult(reason="locked", locked_until=held.locked_until)
+    if not check_password(user, password) or not user.is_active:
+        locked_until = _count_failure(username, ip, now)
+        if user is not None:
             audit.record("login.failed", user, after={"username": username}, actor_id=user.id)
         else:
-            audit.record("login.failed", object_type="users", after={"username": username[:40]})
-        return LoginResult(reason="invalid")
-    user.failed_logins = 0
-    user.locked_until = None
+            audit.record("login.failed", object_type="users", after={"username": username})
+        return LoginResult(reason="locked", locked_until=locked_until) if locked_until else \
+            LoginResult(reason="invalid")
+    if held is not None:
+        db.session.delete(held)
     return LoginResult(user=user)
+
+
+def _count_failure(username: str, ip: str, now: datetime) -> datetime | None:
+    """Add one failure in a single upsert; lock when the count reaches the limit. Returns the lock's end."""
+    cfg = current_app.config
+    window = timedelta(minutes=cfg["LOGIN_LOCK_MINUTES"])
+    table = LoginThrottle.__table__
+    stale = table.c.window_started_at < now - window
+    insert = dialect_insert(table).values(username=username, ip=ip, failures=1, window_started_at=now)
+    failures = db.session.execute(insert.on_conflict_do_update(
+        index_elements=["username", "ip"],
+        set_={"failures": case((stale, 1), else_=table.c.failures + 1),
+              "window_started_at": case((stale, now), else_=table.c.window_started_at)},
+    ).returning(table.c.failures)).scalar_one()
+    if secrets.randbelow(50) == 0:  # now and then, forget old counts (unknown names included)
+        db.session.execute(delete(LoginThrottle).where(
+            LoginThrottle.window_started_at < now - timedelta(days=1),
+            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now)))
+    if failures < cfg["LOGIN_MAX_FAILURES"]:
+        return None
+    until = now + window
+    db.session.execute(update(LoginThrottle).where(LoginThrottle.username == username, LoginThrottle.ip == ip)
+                       .values(failures=0, locked_until=until))
+    return until
+
+
+def clear_login_failures(user: User) -> None:
+    """Lift every lock on a username (an administrator has just set a new password)."""
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.username == user.username))
 
 
 def start_session(user: User, *, ip: str, user_agent: str) -> str:

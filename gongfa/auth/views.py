@@ -30,7 +30,8 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(username=form.username.data, password=form.password.data)
+        result = services.authenticate(username=form.username.data, password=form.password.data,
+                                       ip=request.remote_addr or "")
         if result.user is not None:
             locale = session.get("locale")
             session.clear()  # no session fixation: nothing from before the login survives
@@ -49,7 +50,7 @@ def login():
         if result.reason == "locked":
             until = format_datetime(result.locked_until.astimezone(BEIJING), "short")
             form.password.errors.append(
-                _("登录失败次数过多，账号已锁定到 %(time)s（北京时间）。", time=until))
+                _("登录失败次数过多。从这台设备登录这个用户名，请在 %(time)s（北京时间）以后再试。", time=until))
         else:
             form.password.errors.append(_("用户名或密码不正确。"))
     return render_page("auth/login.html", form=form, status=422 if form.errors else 200)

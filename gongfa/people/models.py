@@ -51,8 +51,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     licence_no: Mapped[str] = mapped_column(String(30), default="")  # 律师执业证号
     is_active: Mapped[bool] = mapped_column(default=True)
     ics_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # private calendar feed
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     law_firm: Mapped["LawFirm | None"] = relationship()  # noqa: F821
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user",

@@ -172,7 +172,7 @@ def set_password(user_id: int):
         form.password.errors.extend(problems)
         if not problems:
             auth_services.set_password(user, password=form.password.data, actor_id=current_user.id)
-            user.failed_logins, user.locked_until = 0, None
+            auth_services.clear_login_failures(user)
             auth_services.end_all_sessions(user)
             db.session.commit()
             flash(_("已为 %(name)s 设置新密码。", name=user.full_name), "success")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from gongfa.audit import services as audit
-from gongfa.db import db, utcnow
+from gongfa.db import db, dialect_insert, utcnow
 from gongfa.duty.models import DutySession, ExtraKind, RuleKind, SessionStatus
 from gongfa.duty.services import today_in_beijing
 from gongfa.i18n import _l
@@ -110,11 +110,8 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> None:
     """INSERT … ON CONFLICT DO NOTHING on either database (two requests may create the same slots)."""
     if not rows:
         return
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(Slot).values(rows).on_conflict_do_nothing(index_elements=["session_id", "starts_at"]))
+    db.session.execute(dialect_insert(Slot).values(rows)
+                       .on_conflict_do_nothing(index_elements=["session_id", "starts_at"]))
 
 
 def ensure_slots(session: DutySession) -> None:

@@ -1,4 +1,4 @@
-"""trust: one active public sign-up per phone and session
+"""trust: one active public sign-up per phone and session; login failures per name and address
 
 Revision ID: b7c1d2e3f4a5
 Revises: 876df2066aa8
@@ -39,7 +39,29 @@ def upgrade():
                               sqlite_where=sa.text(PUBLIC_ACTIVE), postgresql_where=sa.text(PUBLIC_ACTIVE))
 
 
+    # Wrong passwords are counted per username and address (auth.models.LoginThrottle), not on the account.
+    op.create_table('login_throttles',
+    sa.Column('username', sa.String(length=40), nullable=False),
+    sa.Column('ip', sa.String(length=45), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('window_started_at', gongfa.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', gongfa.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('username', 'ip', name=op.f('pk_login_throttles'))
+    )
+    with op.batch_alter_table('login_throttles', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_login_throttles_window_started_at'), ['window_started_at'], unique=False)
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
+
+
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('locked_until', gongfa.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('login_throttles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_login_throttles_window_started_at'))
+    op.drop_table('login_throttles')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_index('uq_bookings_public_phone_active', sqlite_where=sa.text(PUBLIC_ACTIVE),
                             postgresql_where=sa.text(PUBLIC_ACTIVE))
