@@ -20,12 +20,20 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    _register_converters(app)
     _configure(app, test_config)
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
     _register_web(app)
     return app
+
+
+def _register_converters(app: Flask) -> None:
+    """Before any route: ``<int:…>`` holds only numbers a database id can hold (a larger one is a 404)."""
+    from gongfa.web.params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def _configure(app: Flask, test_config: Mapping | None) -> None:

@@ -20,6 +20,7 @@ DEFAULTS: dict = {
     "IDLE_TIMEOUT_MINUTES": 30,  # a session unused this long is ended
     "LOGIN_MAX_FAILURES": 5,  # failed passwords before the account is locked ...
     "LOGIN_LOCK_MINUTES": 15,  # ... for this long
+    "ACTIVATION_DAYS": 14,  # activation codes of imported accounts work this long
     # Password policy is a deployment decision (DESIGN §7: 等保2.0 vs OWASP ASVS).
     "PASSWORD_MIN_LENGTH": 10,
     "PASSWORD_REQUIRE_CLASSES": 1,  # 等保 sites set 3 (of lower, upper, digit, symbol)

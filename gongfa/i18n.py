@@ -52,7 +52,7 @@ def normalise_tag(tag: str | None) -> str | None:
         return tag
     try:
         loc = Locale.parse(tag)
-    except (ValueError, TypeError, LookupError):
+    except Exception:  # noqa: BLE001 (Babel raises UnknownLocaleError, ValueError, … for tags like zz, i-klingon)
         return None
     script = loc.script
     territory = loc.territory

@@ -136,6 +136,7 @@ MATRIX = [
     ("auth.login", "GET", "/auth/login", ALL),
     ("auth.logout", "POST", "/auth/logout", ALL),
     ("auth.password", "GET", "/auth/password", STAFF),
+    ("auth.activate", "GET", "/auth/activate", ALL),
     ("org.units", "GET", "/org/units", READERS),
     ("org.unit_show", "GET", "/org/units/{V1}", V1_STAFF),
     ("org.unit_show", "GET", "/org/units/{V3}", C1_VIEWERS),  # village B: not for V1's officer, lawyer, T1 head
@@ -160,6 +161,7 @@ MATRIX = [
     ("org.staffing", "GET", "/org/staffing", READERS),
     ("org.import_", "GET", "/org/import", ANY_ADMIN),
     ("org.import_template", "GET", "/org/import/template.xlsx", ANY_ADMIN),
+    ("org.import_activations", "GET", "/org/import/activations.xlsx", ANY_ADMIN),
     ("people.users", "GET", "/people/", VIEWERS),
     ("people.user_new", "GET", "/people/new", ANY_ADMIN),
     ("people.user_edit", "GET", "/people/{officer}", C1_VIEWERS),

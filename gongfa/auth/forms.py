@@ -18,6 +18,22 @@ class LoginForm(BaseForm):
     submit = SubmitField(_l("登录"))
 
 
+class ActivateForm(BaseForm):
+    """Set one's first password with the activation code the bureau handed out."""
+
+    username = StringField(_l("用户名"), filters=[lower],
+                           validators=[DataRequired(message=_l("请输入用户名。")),
+                                       Length(max=40, message=_l("用户名不超过40个字符。"))])
+    code = StringField(_l("启用码"), validators=[DataRequired(message=_l("请输入启用码。")),
+                                               Length(max=40, message=_l("启用码不对。"))])
+    new = PasswordField(_l("新密码"), validators=[DataRequired(message=_l("请输入新密码。")),
+                                                Length(max=200, message=_l("密码太长。"))])
+    confirm = PasswordField(_l("再次输入新密码"),
+                            validators=[DataRequired(message=_l("请再次输入新密码。")),
+                                        EqualTo("new", message=_l("两次输入的新密码不一致。"))])
+    submit = SubmitField(_l("设置密码"))
+
+
 class PasswordForm(BaseForm):
     """Change one's own password."""
 

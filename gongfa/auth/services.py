@@ -1,6 +1,9 @@
 """Passwords, logins, server-side sessions and lockout."""
 
+import base64
 import hashlib
+import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -205,6 +208,48 @@ def end_all_sessions(user: User, *, except_token: str | None = None) -> int:
         .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None), AuthSession.id != keep)
         .values(revoked_at=utcnow()))
     return result.rowcount
+
+
+# --- activation codes (accounts made by an import) -----------------------------------------------------------
+
+ACTIVATION_ALPHABET = re.compile(r"[^A-Z2-7]")
+
+
+def issue_activation(user: User) -> None:
+    """Give an account a fresh activation code, valid ACTIVATION_DAYS; any earlier code stops working.
+
+    The code is an HMAC of the account and a random nonce under SECRET_KEY, so nothing secret is stored and
+    the bureau can print the code sheet again until it is used, and no Argon2 hash is spent per imported person.
+    """
+    user.activation_nonce = secrets.token_hex(16)
+    user.activation_expires_at = utcnow() + timedelta(days=current_app.config["ACTIVATION_DAYS"])
+
+
+def activation_code(user: User) -> str:
+    """The account's current code, e.g. ``K7QM-3XPD-2RZA`` (12 letters and digits, 60 bits)."""
+    message = f"activate:{user.id}:{user.username}:{user.activation_nonce}".encode()
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, hashlib.sha256).digest()
+    letters = base64.b32encode(digest).decode()[:12]
+    return f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+
+
+def activation_pending(user: User) -> bool:
+    """Whether the account has a code that still works."""
+    return bool(user.activation_nonce and user.activation_expires_at and user.activation_expires_at > utcnow())
+
+
+def activate(*, username: str, code: str, password: str) -> User | None:
+    """Set a password with an activation code; the code then stops working. None for a wrong or used code."""
+    user = db.session.scalar(select(User).where(User.username == username[:40]))
+    typed = ACTIVATION_ALPHABET.sub("", code.upper())
+    expected = activation_code(user).replace("-", "") if user is not None and activation_pending(user) else "-"
+    if not hmac.compare_digest(typed, expected) or not user.is_active:
+        return None
+    set_password(user, password=password, actor_id=user.id)
+    user.activation_nonce = user.activation_expires_at = None
+    audit.record("user.activate", object_type="users", object_id=user.id, actor_id=user.id,
+                 after={"username": user.username})
+    return user
 
 
 def set_password(user: User, *, password: str, actor_id: int | None = None) -> None:

@@ -1,25 +1,17 @@
 """Login, logout and password change."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from gongfa.auth import bp, services
-from gongfa.auth.forms import LoginForm, PasswordForm
+from gongfa.auth.forms import ActivateForm, LoginForm, PasswordForm
 from gongfa.db import db
 from gongfa.extensions import limiter
 from gongfa.people import services as people_services
+from gongfa.web.params import safe_next
 from gongfa.web.rendering import BEIJING, render_page
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: no open redirects."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,7 +37,7 @@ def login():
             if services.password_expired(result.user):
                 flash(_("您的密码已超过规定的使用期限，请先修改密码。"), "info")
                 return redirect(url_for("auth.password"), 303)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            return redirect(safe_next(request.args.get("next"), url_for("home.index")), 303)
         db.session.commit()  # keep the failure count and the audit entry
         if result.reason == "locked":
             until = format_datetime(result.locked_until.astimezone(BEIJING), "short")
@@ -54,6 +46,25 @@ def login():
         else:
             form.password.errors.append(_("用户名或密码不正确。"))
     return render_page("auth/login.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def activate():
+    """An imported account's owner sets their first password with the code the bureau handed out."""
+    form = ActivateForm()
+    if form.validate_on_submit():
+        problems = services.password_messages(form.new.data)
+        form.new.errors.extend(problems)
+        if not problems:
+            user = services.activate(username=form.username.data, code=form.code.data, password=form.new.data)
+            if user is not None:
+                db.session.commit()
+                flash(_("密码已设置，请用新密码登录。"), "success")
+                return redirect(url_for("auth.login"), 303)
+            db.session.rollback()
+            form.code.errors.append(_("用户名或启用码不对，或者启用码已经用过、已过期。请向司法局要新的启用码。"))
+    return render_page("auth/activate.html", form=form, status=422 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])

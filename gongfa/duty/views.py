@@ -30,6 +30,7 @@ from gongfa.org.services import ServiceError
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
+from gongfa.web.params import safe_next, small_int
 from gongfa.web.rendering import local_name, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,12 +87,11 @@ def actions_for(session: DutySession) -> set[str]:
 
 
 def _version() -> int | None:
-    return request.form.get("version", type=int)
+    return request.form.get("version", type=small_int)
 
 
 def _back(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or default
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next") or request.args.get("next"), default)
 
 
 def _card(session: DutySession, *, status: int = 200, error: str = ""):

@@ -11,6 +11,7 @@ from gongfa.i18n import LOCALES, _l
 from gongfa.org.services import REQUIREMENT_TITLES
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
+from gongfa.web.params import safe_next
 from gongfa.web.rendering import render_page
 
 # (endpoint, label, roles that see it): the menu; each view still checks access itself.
@@ -63,7 +64,4 @@ def language():
         if current_user.is_authenticated:
             people_services.set_locale(current_user, code)
             db.session.commit()
-    target = request.form.get("next") or url_for("home.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target, 303)
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")), 303)

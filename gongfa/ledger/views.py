@@ -17,6 +17,7 @@ from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
+from gongfa.web.params import small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
 from gongfa.worklog.models import Category
@@ -33,8 +34,8 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 def _period() -> tuple[int, int, object, object]:
     """?year=&quarter= (quarter 0 = the whole year); this quarter by default."""
     year, quarter = services.quarter_of(today_in_beijing())
-    year = request.args.get("year", type=int) or year
-    quarter = request.args.get("quarter", type=int, default=quarter)
+    year = request.args.get("year", type=small_int) or year
+    quarter = request.args.get("quarter", type=small_int, default=quarter)
     if not 2000 <= year <= 2099 or quarter not in (0, 1, 2, 3, 4):
         abort(404)
     if quarter == 0:
@@ -157,7 +158,9 @@ def statistics_xlsx(unit_id: int):
 def quarter(unit_id: int, year: int, quarter: int):
     """A township's quarter: deadline, what is uncountersigned, submit (station head), changes after submitting."""
     township = _unit(unit_id, UnitLevel.TOWNSHIP, STAT_READERS)
-    first, last = services.quarter_bounds(year, quarter) if quarter in (1, 2, 3, 4) else abort(404)
+    if not (2000 <= year <= 2099 and quarter in (1, 2, 3, 4)):
+        abort(404)
+    first, last = services.quarter_bounds(year, quarter)
     may_submit = current_scope().covers(township, Role.STATION_HEAD)
     sub = services.submission(township, year, quarter)
     form = SubmitForm()

@@ -28,6 +28,7 @@ from gongfa.org.models import PointKind, ServicePoint
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role, User
 from gongfa.signup.models import Booking, RatingValue
+from gongfa.web.params import db_id, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page
 
@@ -50,17 +51,17 @@ def _needs_identity(case) -> bool:
 
 
 def _version() -> int | None:
-    return request.form.get("version", type=int)
+    return request.form.get("version", type=small_int)
 
 
 @bp.route("/")
 @roles_required(*READERS)
 def cases():
     """Cases at the committees in scope; those open more than 30 days are flagged."""
-    status = request.args.get("status")
-    found = services.cases_in(current_scope().unit_filter(*READERS),
-                              status=CaseStatus(status) if status in CaseStatus._value2member_map_ else None)
-    return render_page("mediation/list.html", cases=found, today=today_in_beijing(), status=status,
+    wanted = request.args.get("status", "")
+    wanted = wanted if wanted in CaseStatus._value2member_map_ else ""
+    found = services.cases_in(current_scope().unit_filter(*READERS), status=CaseStatus(wanted) if wanted else None)
+    return render_page("mediation/list.html", cases=found, today=today_in_beijing(), wanted=wanted,
                        statuses=list(CaseStatus), can_open=current_scope().has(*CASE_STAFF))
 
 
@@ -87,7 +88,7 @@ def _intake_form(formdata=None, booking: Booking | None = None):
 def case_new():
     """Register a case: at the window, or from a resident's mediation sign-up (?booking=)."""
     booking = None
-    booking_id = request.values.get("booking", type=int) or request.form.get("booking_id", type=int)
+    booking_id = request.values.get("booking", type=db_id) or request.form.get("booking_id", type=db_id)
     if booking_id:
         booking = db.session.get(Booking, booking_id)
         if booking is None or not current_scope().covers(booking.session.point.unit, *CASE_STAFF):

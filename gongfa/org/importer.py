@@ -7,8 +7,11 @@ the caller rolls back and the user sees each bad row's sheet, number and reason.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
-from zipfile import BadZipFile
+from itertools import islice
+from xml.etree.ElementTree import ParseError
+from zipfile import BadZipFile, ZipFile
 
+from defusedxml import DefusedXmlException
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -16,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 from werkzeug.datastructures import MultiDict
 
+from gongfa.auth import services as auth_services
 from gongfa.auth.scope import MANAGERS, Scope
 from gongfa.db import db
 from gongfa.i18n import _l
@@ -29,11 +33,19 @@ from gongfa.people.models import Role
 UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("类型"), _l("中文名称"), _l("维吾尔文名称"),
                 _l("哈萨克文名称")]
 PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l("手机号"), _l("角色"), _l("服务点区划代码"),
-                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号"), _l("初始密码")]
+                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号")]
 LEVEL_WORDS = {"县": "county", "市": "county", "县（市）": "county", "乡镇": "township", "乡": "township",
                "镇": "township", "街道": "township", "乡镇（街道）": "township", "村": "village", "社区": "village",
                "村（社区）": "village"}
 MAX_ROWS = 5000
+# What an upload may unpack to, checked in the zip directory before any XML is parsed: the template filled
+# with 5,000 rows is about 2 MB of XML. (A 254 KB upload can hold 4 M rows, 104 MB of XML.) zipfile stops
+# at each member's declared size, so the directory cannot understate what is read.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_MEMBERS = 200
+# openpyxl parses through defusedxml (installed): DTD entities and external references raise, not expand.
+UNREADABLE = (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError,
+              AttributeError, ParseError, DefusedXmlException)
 
 
 @dataclass
@@ -42,6 +54,7 @@ class ImportResult:
 
     problems: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, message)
     counts: dict[str, int] = field(default_factory=lambda: {"units": 0, "people": 0})
+    ignored_passwords: int = 0  # rows of an older template with an initial password filled in
 
 
 def _cell(value) -> str:
@@ -80,26 +93,43 @@ def _form_errors(form) -> list[str]:
     return [f"{field_.label.text}: {msg}" for field_ in form for msg in field_.errors]
 
 
+def _unpacked_too_big(data: bytes) -> bool:
+    """Whether the zip would unpack beyond MAX_UNPACKED_BYTES (or has absurdly many members)."""
+    with ZipFile(BytesIO(data)) as archive:
+        members = archive.infolist()
+        return len(members) > MAX_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES
+
+
+def _rows(sheet, width: int) -> list[tuple]:
+    """Up to MAX_ROWS + 1 data rows of a sheet, streamed (openpyxl read-only): never the whole sheet."""
+    return list(islice(sheet.iter_rows(min_row=2, max_col=width, values_only=True), MAX_ROWS + 1))
+
+
 def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
     """Check every row, then create units and people; on any problem the caller rolls back."""
     result = ImportResult()
     try:
+        if _unpacked_too_big(data):
+            result.problems.append(("", 0, _("文件解压后太大（超过 %(mb)d MB），请只保留模板里的工作表和数据。",
+                                            mb=MAX_UNPACKED_BYTES // (1024 * 1024))))
+            return result
         book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError, TypeError):
+        sheets = book.worksheets
+        if len(sheets) < 2:
+            result.problems.append(("", 0, _("文件里应有“单位”和“人员”两个工作表。")))
+            return result
+        unit_rows = _rows(sheets[0], len(UNIT_COLUMNS))
+        people_rows = _rows(sheets[1], len(PEOPLE_COLUMNS) + 1)  # an old template's password column is noted
+        titles = sheets[0].title, sheets[1].title
+    except UNREADABLE:
         result.problems.append(("", 0, _("无法读取这个文件，请用本系统提供的 .xlsx 模板。")))
         return result
-    sheets = book.worksheets
-    if len(sheets) < 2:
-        result.problems.append(("", 0, _("文件里应有“单位”和“人员”两个工作表。")))
-        return result
-    unit_rows = list(sheets[0].iter_rows(min_row=2, values_only=True))[:MAX_ROWS + 1]
-    people_rows = list(sheets[1].iter_rows(min_row=2, values_only=True))[:MAX_ROWS + 1]
     if len(unit_rows) + len(people_rows) > MAX_ROWS:
         result.problems.append(("", 0, _("一次最多导入 %(n)d 行。", n=MAX_ROWS)))
         return result
     manage = scope.paths(*MANAGERS)
-    _import_units(unit_rows, sheets[0].title, result, manage)
-    _import_people(people_rows, sheets[1].title, result, manage)
+    _import_units(unit_rows, titles[0], result, manage)
+    _import_people(people_rows, titles[1], result, manage)
     return result
 
 
@@ -143,16 +173,17 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         values = [_cell(v) for v in (list(row) + [None] * 11)[:11]]
         if not any(values):
             continue
-        (username, full_name, native, phone, role, unit_code, position, starts_on, firm_name, licence,
-         password) = values
+        username, full_name, native, phone, role, unit_code, position, starts_on, firm_name, licence = values[:10]
+        if values[10]:  # an older template's 初始密码 column: no password is set from a spreadsheet any more
+            result.ignored_passwords += 1
         role = _role(role)
         form = NewUserForm(MultiDict({
             "username": username, "full_name": full_name, "full_name_native": native, "phone": phone,
             "role": role, "position": position, "starts_on": starts_on, "licence_no": licence,
-            "password": password, "is_active": "y"}), meta={"csrf": False})
+            "is_active": "y"}), meta={"csrf": False})
         form.point_id.validate_choice = False
         form.law_firm_id.validate_choice = False
-        form.password.validators = []  # optional here: set later by an administrator
+        form.password.validators = []  # each person sets their own with an activation code
         if not form.validate():
             result.problems += [(sheet, number, msg) for msg in _form_errors(form)]
             continue
@@ -167,10 +198,13 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
                                                      name=firm_name)))
             continue
         try:
+            # No Argon2 hash per person here (~0.1 s each: 800 people held a request for 75 s): each account
+            # gets an activation code instead, and its owner sets a password with it (/auth/activate).
             user = people_services.create_user(
                 username=form.username.data, full_name=form.full_name.data,
                 full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
-                law_firm=firm, licence_no=form.licence_no.data or "", password=form.password.data or None)
+                law_firm=firm, licence_no=form.licence_no.data or "")
+            auth_services.issue_activation(user)
             if Role(role) == Role.LAWYER and unit.level == UnitLevel.VILLAGE:
                 services.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=unit, lawyer=user,
                                            starts_on=form.starts_on.data)
@@ -208,18 +242,38 @@ def template_workbook() -> bytes:
            ["652701100299", "652701100", "村", "村", "示例村", "ئۈلگە كەنت", "ۇلگى قىستاق"], first=True)
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
            ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "专职调解员", "2026-01-01",
-            "", "", ""])
+            "", ""])
     notes = book.create_sheet(str(_l("说明")))
     for line in (
         _l("第一个工作表是单位，第二个是人员；第一行是标题，从第二行起每行一条。示例行请删除或改成真实数据。"),
         _l("层级填：县、乡镇 或 村（也可用 county / township / village）。上级区划代码须已在系统中或写在本表上方。"),
         _l("角色填：bureau_admin、station_head、officer、lawyer、mediator、inspector、other，或其中文名称。"),
         _l("律师的服务点填村（社区）代码时，就安排为该村的法律顾问；填乡镇代码时为工作站值班律师。"),
-        _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。初始密码可不填，由管理员稍后设置。"),
+        _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
+        _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
         _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
     ):
         notes.append([str(line)])
     notes.column_dimensions["A"].width = 110
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def activation_workbook(users) -> bytes:
+    """The activation code sheet to hand out: who, where, code, until when, and where to use it."""
+    from gongfa.web.rendering import bj_datetime, local_name
+
+    book = Workbook()
+    headers = [_l("用户名"), _l("姓名"), _l("服务点"), _l("启用码"), _l("有效期至")]
+    ws = _sheet(book, str(_l("启用码")), headers, first=True)
+    for user in users:
+        points = "、".join(local_name(m.point) for m in user.memberships if m.ends_on is None)
+        ws.append([user.username, user.full_name, points, auth_services.activation_code(user),
+                   bj_datetime(user.activation_expires_at, "short")])
+    ws.append([])
+    ws.append([str(_l("每人凭用户名和启用码，在登录页点“用启用码设置密码”，自己设置密码。启用码只能用一次，"
+                      "请当面或单独交给本人。"))])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -5,7 +5,9 @@ from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from gongfa.audit import services as audit
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.org import bp, importer, services
@@ -14,6 +16,7 @@ from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, 
 from gongfa.org.services import ServiceError
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
+from gongfa.web.params import db_id, page_number
 from gongfa.web.rendering import local_name, render_page
 
 ALL_ROLES = tuple(Role)
@@ -27,7 +30,7 @@ def _service_error(form, error: ServiceError) -> None:
 
 
 def _page_arg() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return request.args.get("page", 1, type=page_number)
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ def _parent_choices(form: UnitForm, level: str | None) -> None:
 def unit_new():
     """Add a unit (a new village, say) with its service point."""
     form = UnitForm(level=request.args.get("level", UnitLevel.VILLAGE.value),
-                    parent_id=request.args.get("parent", type=int))
+                    parent_id=request.args.get("parent", type=db_id))
     _parent_choices(form, form.level.data)
     if form.validate_on_submit():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
@@ -233,7 +236,7 @@ def assignments():
 def assignment_new():
     """Assign a firm to a township, or a lawyer to a village as legal adviser."""
     form = AssignmentForm(kind=request.args.get("kind", AssignmentKind.ADVISER_VILLAGE.value),
-                          unit_id=request.args.get("unit", type=int), starts_on=date.today())
+                          unit_id=request.args.get("unit", type=db_id), starts_on=date.today())
     sc = current_scope().unit_filter(*MANAGERS)
     form.unit_id.choices = [(u.id, f"{u.code} {local_name(u)}")
                             for lvl in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE) for u in services.units_at(lvl, sc)]
@@ -314,8 +317,31 @@ def import_():
             db.session.commit()
             flash(_("导入完成：单位 %(units)d 个，人员 %(people)d 人。", units=result.counts["units"],
                     people=result.counts["people"]), "success")
+            if result.ignored_passwords:
+                flash(_("有 %(n)d 行填了初始密码，这一栏已不再使用：请下载启用码表，每人用启用码自己设置密码。",
+                        n=result.ignored_passwords), "info")
             return redirect(url_for("org.import_"), 303)
-    return render_page("org/import.html", form=form, problems=problems, status=422 if form.errors else 200)
+    return render_page("org/import.html", form=form, problems=problems, status=422 if form.errors else 200,
+                       pending=len(_pending_activations()))
+
+
+def _pending_activations() -> list:
+    """Accounts with a working activation code that this admin may manage (and so hand the code to)."""
+    sc = current_scope()
+    found = people_services.pending_activations(sc.unit_filter(*MANAGERS))
+    ok = people_services.manageable(found, sc, on=date.today(), actor=current_user)
+    return [u for u in found if u.id in ok]
+
+
+@bp.route("/import/activations.xlsx")
+@roles_required(*MANAGERS)
+def import_activations():
+    """The activation code sheet for the accounts still waiting for their owner's first password."""
+    users = _pending_activations()
+    audit.record("user.activation_export", object_type="users", after={"count": len(users)})
+    db.session.commit()
+    return send_file(BytesIO(importer.activation_workbook(users)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"activation-codes-{date.today().isoformat()}.xlsx")
 
 
 @bp.route("/import/template.xlsx")

@@ -51,6 +51,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     licence_no: Mapped[str] = mapped_column(String(30), default="")  # 律师执业证号
     is_active: Mapped[bool] = mapped_column(default=True)
     ics_token: Mapped[str | None] = mapped_column(String(64), unique=True)  # private calendar feed
+    # An account made by an import gets an activation code (derived from this nonce with the secret key)
+    # for its owner to set a password with; cleared once used.
+    activation_nonce: Mapped[str | None] = mapped_column(String(32))
+    activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     law_firm: Mapped["LawFirm | None"] = relationship()  # noqa: F821
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user",

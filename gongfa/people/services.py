@@ -1,5 +1,6 @@
 """Creating and editing staff accounts and their memberships. Services flush, never commit."""
 
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import or_, select
@@ -122,20 +123,43 @@ def may_manage(user: User, scope, *, on: date, actor: User | None = None) -> boo
     own station lies outside. An account with no current role is managed by whoever covers every place it
     ever served. Nobody manages their own account here (they change their password themselves).
     """
-    if actor is not None and actor.id == user.id:
-        return False
+    return user.id in manageable([user], scope, on=on, actor=actor)
+
+
+def manageable(users: list[User], scope, *, on: date, actor: User | None = None) -> set[int]:
+    """The ids of ``users`` the admin may manage (see ``may_manage``), in one query."""
     manage = scope.paths(Role.BUREAU_ADMIN)
-    if not manage:
-        return False
+    ids = [u.id for u in users if actor is None or u.id != actor.id]
+    if not manage or not ids:
+        return set()
     current = (Membership.starts_on <= on) & or_(Membership.ends_on.is_(None), Membership.ends_on >= on)
-    advising = ((Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on))
-    member_paths = select(Unit.path, current).select_from(Membership).join(Membership.point) \
-        .join(ServicePoint.unit).where(Membership.user_id == user.id)
-    adviser_paths = select(Unit.path, advising).select_from(Assignment).join(Assignment.unit).where(
-        Assignment.lawyer_id == user.id, Assignment.kind == AssignmentKind.ADVISER_VILLAGE)
-    rows = db.session.execute(member_paths.union_all(adviser_paths)).all()
-    paths = {path for path, is_current in rows if is_current} or {path for path, _ in rows}
-    return bool(paths) and all(any(path.startswith(m) for m in manage) for path in paths)
+    advising = (Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)
+    member_paths = select(Membership.user_id, Unit.path, current).select_from(Membership).join(Membership.point) \
+        .join(ServicePoint.unit).where(Membership.user_id.in_(ids))
+    adviser_paths = select(Assignment.lawyer_id, Unit.path, advising).select_from(Assignment) \
+        .join(Assignment.unit).where(Assignment.lawyer_id.in_(ids), Assignment.kind == AssignmentKind.ADVISER_VILLAGE)
+    now_held, ever_held = defaultdict(set), defaultdict(set)
+    for user_id, path, is_current in db.session.execute(member_paths.union_all(adviser_paths)):
+        ever_held[user_id].add(path)
+        if is_current:
+            now_held[user_id].add(path)
+    return {user_id for user_id in ids
+            if (paths := now_held[user_id] or ever_held[user_id])
+            and all(any(path.startswith(m) for m in manage) for path in paths)}
+
+
+def pending_activations(scope_filter) -> list[User]:
+    """Accounts serving in scope whose activation code still works, with their roles, by username."""
+    from gongfa.db import utcnow
+
+    member_ids = select(Membership.user_id).join(Membership.point).join(ServicePoint.unit).where(scope_filter)
+    adviser_ids = select(Assignment.lawyer_id).join(Assignment.unit).where(scope_filter)
+    return list(db.session.scalars(
+        select(User).options(selectinload(User.memberships).joinedload(Membership.point)
+                             .joinedload(ServicePoint.unit))
+        .where(User.id.in_(member_ids.union(adviser_ids)), User.activation_nonce.is_not(None),
+               User.activation_expires_at > utcnow(), User.is_active.is_(True))
+        .order_by(User.username)))
 
 
 def lawyers() -> list[User]:

@@ -15,7 +15,13 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def render_page(template: str, *, fragments: dict[str, str] | None = None, status: int = 200, **ctx):
-    """Render ``template``, or only the block htmx asked for (by HX-Target, from ``fragments``)."""
+    """Render ``template``, or only the block htmx asked for (by HX-Target, from ``fragments``).
+
+    ``status`` is the HTTP status and nothing else: a page's own "status" (a filter, a record's state)
+    must travel under another name, or a query string would set the response code.
+    """
+    if type(status) is not int:
+        raise TypeError(f"render_page status must be an int, not {status!r}")
     block = htmx.wants_fragment(fragments)
     body = render_block(template, block, **ctx) if block else render_template(template, **ctx)
     response = make_response(body, status)

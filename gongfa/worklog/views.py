@@ -17,6 +17,7 @@ from gongfa.org.models import PointKind, ServicePoint
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.web.forms import new_form_token
+from gongfa.web.params import db_id, safe_next, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
 from gongfa.worklog import bp, services
@@ -108,7 +109,7 @@ def new():
     if not current_scope().has(Role.LAWYER):
         abort(403)
     session = None
-    session_id = request.values.get("session", type=int) or request.form.get("session_id", type=int)
+    session_id = request.values.get("session", type=db_id) or request.form.get("session_id", type=db_id)
     if session_id:
         session = db.session.get(DutySession, session_id)
         if session is None or session.lawyer_id != current_user.id:
@@ -160,7 +161,7 @@ def edit(entry_id: int):
     form = _entry_form(request.form if request.method == "POST" else None, entry=entry)
     if form.validate_on_submit():
         try:
-            services.update_entry(entry, actor=current_user, version=request.form.get("version", type=int),
+            services.update_entry(entry, actor=current_user, version=request.form.get("version", type=small_int),
                                   submit=bool(form.submit.data), today=today_in_beijing(),
                                   point_id=form.point_id.data, **_values(form))
             db.session.commit()
@@ -187,8 +188,7 @@ def countersign(entry_id: int):
     done = services.countersign([entry], actor=current_user)
     db.session.commit()
     flash(_("已签字确认。") if done else _("这条记录不需要签字（草稿或已签字）。"), "success" if done else "info")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/log")
-                    else url_for("worklog.show", entry_id=entry.id), 303)
+    return redirect(safe_next(request.form.get("next"), url_for("worklog.show", entry_id=entry.id)), 303)
 
 
 @bp.route("/sessions/<int:session_id>/countersign", methods=["POST"])

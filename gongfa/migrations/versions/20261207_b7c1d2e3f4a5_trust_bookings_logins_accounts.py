@@ -1,4 +1,4 @@
-"""trust: one active public sign-up per phone and session; login failures per name and address
+"""trust: one active public sign-up per phone and session; login failures per name and address; activation codes
 
 Revision ID: b7c1d2e3f4a5
 Revises: 876df2066aa8
@@ -53,10 +53,14 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+        batch_op.add_column(sa.Column('activation_nonce', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('activation_expires_at', gongfa.db.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('activation_expires_at')
+        batch_op.drop_column('activation_nonce')
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', gongfa.db.UTCDateTime(timezone=True), nullable=True))
     with op.batch_alter_table('login_throttles', schema=None) as batch_op:
