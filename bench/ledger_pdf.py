@@ -124,7 +124,8 @@ def main() -> int:
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="gongfa-bench-"))
     db_url = f"sqlite:///{tmp / 'bench.sqlite'}"
-    env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": db_url, "GONGFA_SECRET_KEY": "bench"}
+    env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": db_url, "GONGFA_SECRET_KEY": "bench",
+           "GONGFA_DEMO": "true"}
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -44,6 +44,7 @@ def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None, d
     if info is not None:
         info["database_url"] = db_url
     env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": db_url, "GONGFA_SECRET_KEY": "live-server",
+           "GONGFA_DEMO": "true",
            "GONGFA_SESSION_COOKIE_SECURE": "false", "GONGFA_RATELIMIT_LOGIN": "1000 per minute",
            **(extra_env or {})}
     flask = [sys.executable, "-m", "flask", "--app", "app"]

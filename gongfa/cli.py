@@ -101,16 +101,30 @@ def translate_check():
 
 
 @click.command("seed-demo")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the demo data is already loaded.")
 def seed_demo(if_empty: bool):
-    """Load the 博州 demo data (units, stations, studios, firms, staff)."""
+    """Load the 博州 demo data (units, stations, studios, firms, staff) into an empty demo database.
+
+    The demo accounts share a published password, bureau admins included, so this refuses unless the site
+    is configured as a demo (DEMO = True, GONGFA_DEMO=true) and the database is empty or already a demo's.
+    """
+    from flask import current_app
+
     from gongfa.db import db
     from gongfa.demo import seed
 
-    if if_empty and not seed.is_empty():
-        click.echo("demo data: database not empty, nothing loaded")
-        return
+    if not current_app.config.get("DEMO"):
+        raise click.ClickException("refusing: the demo accounts have a published password; seed-demo runs only "
+                                   "on a demo site (DEMO = True or GONGFA_DEMO=true), never in production")
+    if not seed.is_empty():
+        if not seed.is_demo_database():
+            raise click.ClickException("refusing: this database holds data and is not marked as a demo")
+        click.echo("demo data: already loaded, nothing loaded")
+        if if_empty:
+            return
+        raise click.ClickException("the demo data is already in this database")
     counts = seed.seed()
+    seed.mark_demo()
     db.session.commit()
     click.echo(f"demo data loaded: {counts}")
 

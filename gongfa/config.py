@@ -64,4 +64,7 @@ DEFAULTS: dict = {
     "COMPLAINT_PHONE": "0909-2231348",
     "PUBLIC_BASE_URL": None,  # e.g. "https://gongfa.example.cn" for QR codes; else the request host
     "HTMX_VERSION": "2.0.10",
+    # A demo site (bash .ci/serve sets GONGFA_DEMO=true): only then does `flask seed-demo` load its accounts,
+    # whose password is published.
+    "DEMO": False,
 }

@@ -2,12 +2,17 @@
 
 from datetime import date
 
+import pytest
+
 from gongfa.db import db
 from gongfa.org import services as org
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.people.models import User
 
+DEMO = pytest.mark.parametrize("app_config", [{"DEMO": True}])
 
+
+@DEMO
 def test_seed_demo_builds_bozhou_with_some_places_short(runner):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
@@ -26,9 +31,25 @@ def test_seed_demo_builds_bozhou_with_some_places_short(runner):
     assert short["652722100001"] == {"adviser": 1}
     assert len(short) == 6  # everything else meets 1+1+2+N / 1+1+1+N
     again = runner.invoke(args=["seed-demo", "--if-empty"])
-    assert "nothing loaded" in again.output
+    assert again.exit_code == 0 and "nothing loaded" in again.output
 
 
+def test_seed_demo_refuses_a_site_that_is_not_a_demo(runner):
+    """The demo's bureau admins share a published password: never loaded where DEMO is off (production)."""
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert result.exit_code != 0 and "DEMO" in result.output
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+@DEMO
+def test_seed_demo_refuses_a_database_with_real_data(runner, world):
+    for args in (["seed-demo"], ["seed-demo", "--if-empty"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and "not marked as a demo" in result.output
+    assert db.session.scalar(db.select(User).where(User.username == "bole-admin")) is None
+
+
+@DEMO
 def test_demo_accounts_can_log_in(runner, app):
     runner.invoke(args=["seed-demo"])
     from gongfa.demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD

@@ -252,6 +252,20 @@ def _local_officer(session) -> int | None:
                                                                  Membership.role == role).limit(1))
 
 
+def is_demo_database() -> bool:
+    """Whether this database was made by the demo seed (and so may hold its known passwords)."""
+    from gongfa.db import SiteFlag, db
+
+    return db.session.get(SiteFlag, "demo") is not None
+
+
+def mark_demo() -> None:
+    """Record that this database holds demo data."""
+    from gongfa.db import SiteFlag, db
+
+    db.session.merge(SiteFlag(key="demo", value="1"))
+
+
 def is_empty() -> bool:
     """Whether the database has no units yet."""
     from gongfa.db import db

@@ -256,6 +256,11 @@ def rating_of(case: MediationCase) -> Rating | None:
     return db.session.scalar(select(Rating).where(Rating.mediation_case_id == case.id))
 
 
+def record_file_print(case: MediationCase, *, actor: User, full_numbers: bool) -> None:
+    """Who printed the case file, and whether it carried the parties' full phone and ID numbers."""
+    audit.record("mediation.file_print", case, before={}, after={"full_numbers": full_numbers}, actor_id=actor.id)
+
+
 def reveal(case: MediationCase, party: MediationParty, *, actor: User) -> None:
     """Someone who needs them looks at a party's full phone and ID numbers: recorded."""
     audit.record("mediation.reveal", party, before={}, after={"fields": ["phone", "id_number"]}, actor_id=actor.id)

@@ -27,6 +27,7 @@ from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
 from gongfa.org.services import ServiceError
 from gongfa.people.models import Role, User
+from gongfa.signup import services as signup_services
 from gongfa.signup.models import Booking, RatingValue
 from gongfa.web.params import db_id, small_int
 from gongfa.web.pdf import render_pdf_in
@@ -65,7 +66,7 @@ def cases():
                        statuses=list(CaseStatus), can_open=current_scope().has(*CASE_STAFF))
 
 
-def _intake_form(formdata=None, booking: Booking | None = None):
+def _intake_form(formdata=None, booking: Booking | None = None, *, with_phone: bool = False):
     form = CaseForm(formdata=formdata)
     points = org_services.points_in(current_scope().unit_filter(*CASE_STAFF), (PointKind.STUDIO, PointKind.STATION))
     form.point_id.choices = [(p.id, local_name(p)) for p in points]
@@ -75,7 +76,10 @@ def _intake_form(formdata=None, booking: Booking | None = None):
         form.source.data = CaseSource.APPLICATION.value
         if booking is not None:
             form.booking_id.data = str(booking.id)
-            form.a_name.data, form.a_phone.data, form.summary.data = booking.name, booking.phone, booking.description
+            form.a_name.data, form.summary.data = booking.name, booking.description
+            # The full number only for the committee's own people, and their look is recorded (the bureau may
+            # register a case, but asks the committee or the party for the number).
+            form.a_phone.data = booking.phone if with_phone else ""
             home = booking.session.point if booking.session.point.kind == PointKind.STUDIO else None
             form.point_id.data = home.id if home else None
         elif points:
@@ -93,7 +97,12 @@ def case_new():
         booking = db.session.get(Booking, booking_id)
         if booking is None or not current_scope().covers(booking.session.point.unit, *CASE_STAFF):
             abort(404)
-    form = _intake_form(request.form if request.method == "POST" else None, booking)
+    with_phone = booking is not None and request.method == "GET" and bool(booking.phone) and \
+        current_scope().covers(booking.session.point.unit, *IDENTITY)
+    form = _intake_form(request.form if request.method == "POST" else None, booking, with_phone=with_phone)
+    if with_phone:
+        signup_services.record_phone_shown(booking, actor=current_user, reason="mediation.intake")
+        db.session.commit()
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data)
         parties = [{"side": side, **{k: getattr(form, f"{prefix}_{k}").data for k in services.PARTY_FIELDS}}
@@ -280,4 +289,6 @@ def case_file(case_id: int):
                 "id_number": p.id_number if identity else mask_id(p.id_number)} for p in case.parties]
     pdf = render_pdf_in(request.args.get("lang"), "mediation/pdf/file.html", case=case, parties=parties,
                         rating=services.rating_of(case))
+    services.record_file_print(case, actor=current_user, full_numbers=identity)
+    db.session.commit()
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"mediation-{case.year}-{case.seq}.pdf")

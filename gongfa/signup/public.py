@@ -49,6 +49,18 @@ def _is_staff() -> bool:
     return bool(current_user.is_authenticated)
 
 
+# Pages that show or take a resident's name, phone and booking code: never kept by a shared phone's browser,
+# a village PC's back button or a proxy.
+PERSONAL = {"booking.book", "booking.receipt", "booking.cancel", "booking.rate", "booking.find"}
+
+
+@bp.after_request
+def _no_store(response):
+    if request.endpoint in PERSONAL:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/v/<code>/book")
 def sessions(code: str):
     """The village's and its township's sessions open for sign-up, with places left."""

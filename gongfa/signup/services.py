@@ -330,6 +330,12 @@ def _promote(slot: Slot) -> list[Booking]:
         promoted.append(first)
 
 
+def record_phone_shown(booking: Booking, *, actor: User, reason: str) -> None:
+    """Someone was shown a resident's full phone number (to call them, to register a case): recorded."""
+    audit.record("booking.reveal_phone", booking, before={}, after={"field": "phone", "reason": reason},
+                 actor_id=actor.id)
+
+
 def find(code: str, phone_tail: str) -> Booking | None:
     """A booking by its code and the last four digits of the phone number (both must match)."""
     booking = db.session.scalar(select(Booking).where(Booking.code == code))

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from gongfa.audit import services as audit
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.models import DutySession
@@ -158,7 +157,7 @@ def reveal(booking_id: int):
     booking = _booking(booking_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    audit.record("booking.reveal_phone", booking, before={}, after={"field": "phone"})
+    services.record_phone_shown(booking, actor=current_user, reason="call")
     db.session.commit()
     return _page(db.session.get(DutySession, booking.session_id), revealed=booking.id)
 

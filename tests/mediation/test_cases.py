@@ -1,5 +1,6 @@
 """The mediation case from intake to follow-up (人民调解法), its privacy and its case file."""
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -213,6 +214,29 @@ def test_a_mediation_sign_up_becomes_a_case(world, client, auth):
     auth.login("officer")
     page = client.get(f"/mediation/new?booking={booking.id}").text
     assert "马丽" in page and "赡养费纠纷" in page and "13700001111" in page
+    shown = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "booking.reveal_phone")).all()
+    assert [(e.object_id, e.actor_id) for e in shown] == [(booking.id, world.users["officer"].id)]
+    auth.logout()
+    auth.login("county")  # the bureau may register the case but never gets the number
+    page = client.get(f"/mediation/new?booking={booking.id}").text
+    assert "马丽" in page and "13700001111" not in page and "1111" not in page
+    assert db.session.scalar(db.select(db.func.count(AuditEvent.id))
+                             .where(AuditEvent.action == "booking.reveal_phone")) == 1
+
+
+@freeze_time(NOW)
+def test_printing_a_case_file_is_recorded_and_says_whether_it_held_full_numbers(world, client, auth):
+    case = _open(world)
+    db.session.commit()
+    auth.login("officer")
+    assert APPLICANT_ID in pdftotext(client.get(f"/mediation/{case.id}/file.pdf").data)
+    auth.logout()
+    auth.login("inspector")
+    assert APPLICANT_ID not in pdftotext(client.get(f"/mediation/{case.id}/file.pdf").data)
+    prints = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "mediation.file_print")
+                                .order_by(AuditEvent.id)).all()
+    assert [(e.actor_id, json.loads(e.after)["full_numbers"]) for e in prints] == [
+        (world.users["officer"].id, True), (world.users["inspector"].id, False)]
 
 
 @freeze_time(NOW)

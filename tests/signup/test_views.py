@@ -172,3 +172,14 @@ def test_knowing_a_residents_phone_does_not_open_their_booking(cal, client, app)
     assert "冒名者" in response.text  # what they typed is kept
     assert db.session.scalar(db.select(db.func.count(Booking.id))) == 1
     assert client.get(mine.headers["Location"]).status_code == 200  # the resident's own receipt still works
+
+
+@freeze_time(NOW)
+def test_the_receipt_and_the_forms_with_personal_data_are_never_cached(cal, client):
+    s = session_at(cal, "T1", WEDNESDAY)
+    page, token = _form_page(client, s)
+    assert page.headers["Cache-Control"] == "no-store"
+    done = client.post(f"/book/{s.id}?v={V1}", data=_data(token))
+    receipt = client.get(done.headers["Location"])
+    assert receipt.status_code == 200 and receipt.headers["Cache-Control"] == "no-store"
+    assert client.get("/b/find").headers["Cache-Control"] == "no-store"
