@@ -147,11 +147,22 @@ def lower(value):
 # --- fields whose built-in messages WTForms only has in English/Chinese ----------------------
 
 
+def _blank(valuelist) -> bool:
+    """A browser sends an input left empty as an empty string: that is "no value", not a wrong one."""
+    return bool(valuelist) and all(isinstance(v, str) and not v.strip() for v in valuelist)
+
+
 class LocalDateField(DateField):
-    """ISO date (YYYY-MM-DD) with a translated message for anything else (lunar, Hijri, junk)."""
+    """ISO date (YYYY-MM-DD) with a translated message for anything else (lunar, Hijri, junk).
+
+    Left empty, it has no value: ``Optional()`` lets it pass, ``DataRequired`` asks for it.
+    """
 
     def process_formdata(self, valuelist):
         """Parse, or keep the raw text and record our own message."""
+        if _blank(valuelist):
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -168,10 +179,13 @@ class LocalDateField(DateField):
 
 
 class LocalTimeField(TimeField):
-    """HH:MM with a translated message for anything else."""
+    """HH:MM with a translated message for anything else; left empty, it has no value."""
 
     def process_formdata(self, valuelist):
         """Parse, or keep the raw text and record our own message."""
+        if _blank(valuelist):
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -184,13 +198,28 @@ class LocalTimeField(TimeField):
 
 
 class ChoiceField(SelectField):
-    """SelectField whose "not a valid choice" message is ours, in the user's language."""
+    """SelectField whose messages are ours, in the user's language.
+
+    An empty value that the coercion cannot read (``coerce=int``) is no choice, not WTForms' English
+    "Invalid Choice: could not coerce."
+    """
+
+    def process_formdata(self, valuelist):
+        """Coerce the value sent; an empty one is None, an unreadable one gets our message."""
+        if not valuelist:
+            return
+        try:
+            self.data = self.coerce(valuelist[0])
+        except (TypeError, ValueError) as error:
+            self.data = None
+            if not _blank(valuelist):
+                raise ValueError(str(_l("请从列表中选择。"))) from error
 
     def pre_validate(self, form):
         """Refuse values that are not among the choices."""
-        if not self.validate_choice:
+        if not self.validate_choice or self.process_errors:
             return
-        for value, _label, _selected, *_ in self.iter_choices():
+        for value, _label, _selected, *_rest in self.iter_choices():
             if self.data == value or (self.data is None and value in (None, "")):
                 return
         raise ValidationError(_l("请从列表中选择。"))
@@ -206,10 +235,13 @@ class LocalRadioField(RadioField):
 
 
 class LocalIntegerField(IntegerField):
-    """IntegerField with a translated message for text that is not a whole number."""
+    """IntegerField with a translated message for text that is not a whole number; left empty, no value."""
 
     def process_formdata(self, valuelist):
         """Parse, or record our own message."""
+        if _blank(valuelist):
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
