@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, TimeField, ValidationError
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TimeField, ValidationError
 from wtforms.validators import StopValidation
 
 from gongfa.i18n import _l
@@ -21,12 +21,14 @@ INVISIBLES = set("\u200b\u2060\ufeff\u00ad")
 NAME_DOTS = "\u2022\u2219\u30fb\uff65\u2027\uff0e\u25cf\u22c5\u0387\u16eb\u2e31"
 NAME_DOT_RE = re.compile(f"[{NAME_DOTS}]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORM_TOKEN_BYTES = 24
+FORM_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")  # what secrets.token_urlsafe(24) gives
 
 
 def new_form_token() -> str:
     """A one-time token carried by a form, stored with a unique constraint: a double tap or a resubmit
     after a timeout gives back the record the first submit made (DESIGN §7)."""
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(FORM_TOKEN_BYTES)
 
 
 class BaseForm(FlaskForm):
@@ -246,3 +248,24 @@ class LocalIntegerField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(_l("请填写整数。"))) from error
+
+
+class FormTokenField(HiddenField):
+    """The hidden one-time token of a form (``new_form_token``), stored with a unique constraint.
+
+    Only that format is accepted (or nothing: then there is no double-submit protection); anything else,
+    such as a NUL or a bidi control that PostgreSQL or a print would choke on, is refused with a message and
+    replaced by a fresh token, so the next submit goes through without retyping the form.
+    A form built from a record (``obj=entry`` to edit it) does not carry the record's token: it belongs to the
+    submit that made the record, and tokens stored before this check may have another format.
+    """
+
+    def process_data(self, value):
+        """Ignore the record's stored token; the view sets a new one on a form that creates something."""
+        self.data = None
+
+    def pre_validate(self, form):
+        """Refuse a token new_form_token could not have made."""
+        if self.data and not FORM_TOKEN_RE.fullmatch(self.data):
+            self.data = new_form_token()
+            raise ValidationError(_l("表单编号无效，已换成新的编号，请再提交一次。"))

@@ -129,6 +129,28 @@ def test_open_ended_membership_made_in_a_browser(world, client):
     assert len(rows) == before + 1 and rows[-1].ends_on is None
 
 
+@pytest.mark.parametrize("token", ["\x00" * 32, "\u202e" + "a" * 31, "t" * 500, "a" * 31 + "'", "短"])
+def test_a_form_token_not_made_by_the_app_is_refused_not_stored(world, client, token):
+    """A lawyer's log entry posted with a tampered hidden token: a message, a fresh token, nothing stored."""
+    from gongfa.worklog.models import WorkLogEntry
+
+    browser_login(client, "lawyer")
+    form = form_to(client.get("/log/new").text, "/log/new", "/log/new")
+    before = db.session.scalar(db.select(db.func.count()).select_from(WorkLogEntry))
+    choose = {"persons": "居民", "content": "土地承包咨询", "form_token": token}
+    response = post_form(client, "/log/new", form, choose=choose)
+    assert response.status_code == 422
+    assert "表单编号无效" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(WorkLogEntry)) == before
+    again = form_to(response.text, "/log/new", "/log/new")
+    fresh = next(c.value for c in again.controls if c.name == "form_token")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{32}", fresh)
+    kept = next(c.value for c in again.controls if c.name == "content")
+    assert kept == "土地承包咨询"
+    assert post_form(client, "/log/new", again).status_code == 303  # sent again as served: saved once
+    assert db.session.scalar(db.select(db.func.count()).select_from(WorkLogEntry)) == before + 1
+
+
 def test_an_empty_string_is_no_value_for_every_field_type(app):
     """Each of our typed fields, left empty in a browser: optional ones pass, required ones ask in their own words."""
     from werkzeug.datastructures import MultiDict
