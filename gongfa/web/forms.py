@@ -8,11 +8,23 @@ import secrets
 import unicodedata
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TimeField, ValidationError
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TimeField,
+    ValidationError,
+)
 from wtforms.validators import StopValidation
 
 from gongfa.i18n import _l
+from gongfa.web.fonts import unprintable
 
 # Bidi controls (Trojan-Source style spoofing) and invisible characters.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -21,6 +33,9 @@ INVISIBLES = set("\u200b\u2060\ufeff\u00ad")
 NAME_DOTS = "\u2022\u2219\u30fb\uff65\u2027\uff0e\u25cf\u22c5\u0387\u16eb\u2e31"
 NAME_DOT_RE = re.compile(f"[{NAME_DOTS}]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Between the parts of a name: the middle dot, a space, a hyphen, an apostrophe; in traditional Mongolian also
+# the vowel separator (U+180E, before a final a/e as in ᠰᠣᠯᠣᠩᠭ᠎ᠠ) and the narrow no-break space before a suffix.
+NAME_PUNCTUATION = "\u00b7 -'\u180e\u202f"
 FORM_TOKEN_BYTES = 24
 FORM_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")  # what secrets.token_urlsafe(24) gives
 
@@ -31,8 +46,41 @@ def new_form_token() -> str:
     return secrets.token_urlsafe(FORM_TOKEN_BYTES)
 
 
+def _shown(ch: str) -> str:
+    """A character as a message can show it: invisible ones by their code point."""
+    return f"U+{ord(ch):04X}" if unicodedata.category(ch)[0] in "CZM" else ch
+
+
+def printable(_form, field):
+    """Refuse characters no PDF font prints (an emoji, a rare character), naming them: what is accepted prints."""
+    if not isinstance(field.data, str):
+        return
+    missing = unprintable(field.data)
+    if missing:
+        shown = "、".join(f"“{_shown(ch)}”" for ch in missing[:5]) + ("…" if len(missing) > 5 else "")
+        # i18n: %(chars)s lists the characters in quotes, e.g. “👍”、“😀”.
+        raise ValidationError(_("%(chars)s无法打印，请删去或换一种写法。", chars=shown))
+
+
+def is_printed_text(field) -> bool:
+    """Text a person types and the PDFs may print: every text field except passwords and hidden fields."""
+    return isinstance(field, StringField) and not isinstance(field, PasswordField | HiddenField)
+
+
 class BaseForm(FlaskForm):
-    """All forms: CSRF on, no HTML5 validation (the server's messages are the translated ones)."""
+    """All forms: CSRF on, no HTML5 validation (the server's messages are the translated ones).
+
+    Every text field also refuses characters no print font has (``printable``), here once for all forms and
+    the .xlsx import that re-uses them, so a record that was accepted always prints (DESIGN §2).
+    """
+
+    def validate(self, extra_validators=None):
+        """The fields' own validators, then the print check on every text field."""
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if is_printed_text(field):
+                extra.setdefault(name, []).append(printable)
+        return super().validate(extra_validators=extra)
 
 
 def error_summary_items(form) -> list[tuple[str, str]]:
@@ -65,7 +113,8 @@ def clean_name(value):
     value = NAME_DOT_RE.sub("\u00b7", value)
     value = "".join(ch for ch in value if ch not in INVISIBLES)
     value = re.sub(r"\s*\u00b7\s*", "\u00b7", value)
-    return re.sub(r"\s+", " ", value).strip()
+    # Runs of white space become one space, except Mongolian's narrow no-break space, which shapes the suffix.
+    return re.sub(r"[^\S\u202f]+", " ", value).strip()
 
 
 def clean_digits(value):
@@ -100,7 +149,7 @@ def person_name(_form, field):
         raise ValidationError(_l("姓名中不能有数字。"))
     for ch in value:
         cat = unicodedata.category(ch)
-        if not (cat.startswith(("L", "M")) or ch in "\u00b7 -'"):
+        if not (cat.startswith(("L", "M")) or ch in NAME_PUNCTUATION):
             raise ValidationError(_l("姓名中只能有文字，少数民族姓名各部分之间用“·”分隔。"))
     if value.startswith("\u00b7") or value.endswith("\u00b7") or "\u00b7\u00b7" in value:
         raise ValidationError(_l("“·”只能用在姓名的两个部分之间。"))

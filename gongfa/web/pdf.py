@@ -11,9 +11,7 @@ import io
 import logging
 import re
 import threading
-import unicodedata
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -21,7 +19,7 @@ from flask import after_this_request, current_app, g, has_request_context, rende
 from flask_babel import force_locale
 
 from gongfa.i18n import LOCALES, locale_info
-from gongfa.web.fonts import FONT_DIR, FONTS, font_paths
+from gongfa.web.fonts import FONT_DIR, FONTS, FontMissingError, unprintable
 
 
 class PdfFontError(RuntimeError):
@@ -42,34 +40,24 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-@cache
-def _covered() -> frozenset[int]:
-    """Code points covered by our fonts (loaded once per process, ~0.5 s)."""
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
-    for path in font_paths():
-        if not path.exists():
-            raise PdfFontError(f"font file missing: {path} (run the set-up)")
-        font = TTFont(str(path), lazy=True)
-        points.update(font.getBestCmap().keys())
-        font.close()
-    return frozenset(points)
-
-
 _TAG_RE = re.compile(r"<[^>]+>")
-# Bidi isolates and marks are format characters that need no glyph.
-_NO_GLYPH = {"Cf", "Zs", "Zl", "Zp", "Cc"}
+_TITLE_RE = re.compile(r"<title>.*?</title>", re.S)  # document metadata, not printed: no font needed
+
+
+def _printed_text(html: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(_TAG_RE.sub(" ", _TITLE_RE.sub("", html)))
 
 
 def uncovered_chars(html: str) -> list[str]:
-    """Characters of the HTML's text that no bundled font can draw."""
-    import html as html_lib
-
-    text = html_lib.unescape(_TAG_RE.sub(" ", html))
-    covered = _covered()
-    missing = {ch for ch in text if ord(ch) not in covered and unicodedata.category(ch) not in _NO_GLYPH}
-    return sorted(missing)
+    """Characters of the HTML's printed text that no bundled font can draw, sorted."""
+    try:
+        if not unprintable(html):  # the whole document, tags included, in one quick pass
+            return []
+        return sorted(unprintable(_printed_text(html)))
+    except FontMissingError as error:
+        raise PdfFontError(str(error)) from error
 
 
 def static_only_fetcher(url: str):
@@ -106,7 +94,7 @@ class _Collector(logging.Handler):
             self.problems.append(message)
 
 
-ALLOWED_FONT_RE = re.compile(r"^/?[A-Z]{6}\+App-(CJK|Arabic)(-Bold)?$")
+ALLOWED_FONT_RE = re.compile(r"^/?[A-Z]{6}\+App-(CJK|Arabic|Mongolian)(-Bold)?$")
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:
@@ -208,12 +196,12 @@ def html_to_pdf(html: str) -> bytes:
 
 WARM_UP_HTML = ('<html lang="zh-Hans"><body class="ledger"><table class="grid"><thead><tr><th>公法</th>'
                 '<th lang="ug" dir="rtl">ئادۋوكات</th></tr></thead><tbody><tr><td>公法 1</td>'
-                '<td lang="kk-Arab" dir="rtl">ادۆوكات 1</td></tr></tbody></table></body></html>')
+                '<td lang="kk-Arab" dir="rtl">ادۆوكات 1</td><td>ᠪᠣᠷᠲᠠᠯ\u180eᠠ</td></tr></tbody></table></body></html>')
 
 
 def warm_up() -> None:
-    """Load WeasyPrint, the WeasyPrint fix, the font coverage table and all four font files (regular and bold,
-    both scripts, in a ledger table) once, so a worker's first ledger prints as fast as the rest."""
+    """Load WeasyPrint, the WeasyPrint fix, the font coverage table and every font file (regular and bold, the
+    three scripts, in a ledger table) once, so a worker's first ledger prints as fast as the rest."""
     html_to_pdf(WARM_UP_HTML)
 
 
