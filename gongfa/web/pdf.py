@@ -4,6 +4,10 @@ Strict means a PDF with tofu or blank glyphs is an error, not a print (research/
 1. before rendering, every character of the HTML's text must be in one of our fonts' cmaps;
 2. WeasyPrint's ``.notdef`` / font-load warnings during rendering raise;
 3. afterwards the PDF may embed only our fonts (no silent fontconfig fallback).
+
+Forms refuse characters no font prints (web/forms.py), but records written before that, or straight into
+the database, may still hold one. ``render_pdf`` prints each such character as 〓 (U+3013 GETA MARK, the
+printers' sign for a missing character) and says on the document how many there are, instead of failing.
 """
 
 import gc
@@ -17,9 +21,11 @@ from urllib.parse import unquote, urlparse
 
 from flask import after_this_request, current_app, g, has_request_context, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from gongfa.i18n import LOCALES, locale_info
-from gongfa.web.fonts import FONT_DIR, FONTS, FontMissingError, unprintable
+from gongfa.web.fonts import FONT_DIR, FONTS, FontMissingError, covered, unprintable
 
 
 class PdfFontError(RuntimeError):
@@ -58,6 +64,56 @@ def uncovered_chars(html: str) -> list[str]:
         return sorted(unprintable(_printed_text(html)))
     except FontMissingError as error:
         raise PdfFontError(str(error)) from error
+
+
+PLACEHOLDER = "\u3013"  # 〓 GETA MARK
+# Where a template wants the note about characters that could not be printed; render_pdf fills it in.
+NOTE_MARK = Markup("<!--gongfa:unprintable-note-->")
+_PIECES_RE = re.compile(r"(<title>.*?</title>|<[^>]*>)", re.S)
+
+
+def _note(count: int) -> str:
+    # i18n: printed at the top of a PDF (or of one village's volume) when old records hold characters, such as
+    # emoji, that no print font has; 〓 is the sign printers use for a missing character.
+    text = _("以下内容中有 %(n)d 个字符无法打印，已用“〓”代替；原文以系统中的记录为准。", n=count)
+    return f'<p class="unprintable-note">{escape(text)}</p>'
+
+
+def printable_html(html: str) -> tuple[str, int]:
+    """Replace every character no font prints by 〓 in the text of ``html`` and fill in the note marks.
+
+    A note counts the characters replaced from its mark to the next one (the first mark also those before
+    it), so each village's volume in an inspection print carries its own count. A document with no mark gets
+    its note at the top of the body. Tags, attribute values and the title (metadata) are left as they are.
+    Returns the HTML and how many characters were replaced.
+    """
+    points = covered()
+    bad = [ch for ch in set(html) if ord(ch) not in points]
+    if not bad:  # nearly always: one pass over the document, nothing to replace
+        return html.replace(NOTE_MARK, ""), 0
+    bad_re = re.compile("[" + "".join(map(re.escape, bad)) + "]")
+    sections: list[list[str]] = [[]]
+    counts = [0]
+    for piece in _PIECES_RE.split(html):
+        if piece == NOTE_MARK:
+            sections.append([])
+            counts.append(0)
+            continue
+        if not piece.startswith("<"):
+            piece, replaced = bad_re.subn(PLACEHOLDER, piece)
+            counts[-1] += replaced
+        sections[-1].append(piece)
+    total = sum(counts)
+    if len(counts) > 1:
+        counts[1] += counts[0]
+        counts[0] = 0
+    out = "".join(sections[0]) + "".join((_note(n) if n else "") + "".join(section)
+                                         for section, n in zip(sections[1:], counts[1:], strict=True))
+    if counts[0]:
+        out, found = re.subn(r"<body[^>]*>", lambda m: m.group(0) + _note(counts[0]), out, count=1)
+        if not found:
+            out = _note(counts[0]) + out
+    return out, total
 
 
 def static_only_fetcher(url: str):
@@ -206,8 +262,13 @@ def warm_up() -> None:
 
 
 def render_pdf(template: str, **ctx) -> bytes:
-    """Render a Jinja template (translations and filters work) and make a strict PDF of it."""
-    return html_to_pdf(render_template(template, **ctx))
+    """Render a Jinja template (translations and filters work) and make a strict PDF of it.
+
+    A character no font prints, held by an older record, prints as 〓 with a note (``NOTE_MARK`` in the
+    template says where) rather than failing the whole document.
+    """
+    html, _count = printable_html(render_template(template, unprintable_note=NOTE_MARK, **ctx))
+    return html_to_pdf(html)
 
 
 def render_pdf_in(lang: str | None, template: str, **ctx) -> bytes:

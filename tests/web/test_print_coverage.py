@@ -1,16 +1,19 @@
 """Every character that is accepted also prints (DESIGN §2).
 
 At the door: every text field of every form refuses what no print font has, naming it. Mongolian prints.
+Records that hold such a character from before print it as 〓 with a note saying how many, never a 500.
 """
 
 import importlib
 import inspect
 import pkgutil
 import re
+from datetime import date, time
 from io import BytesIO
 
 import pytest
 from flask_wtf import FlaskForm
+from freezegun import freeze_time
 from openpyxl import Workbook
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.core import UnboundField
@@ -18,17 +21,25 @@ from wtforms.widgets import TextArea, TextInput
 
 import gongfa
 from gongfa.db import db
-from gongfa.mediation.models import MediationCase
+from gongfa.duty import services as duty
+from gongfa.duty.models import DutySession, RuleKind
+from gongfa.ledger import services as ledger
+from gongfa.ledger.models import PrintRecord
+from gongfa.mediation import services as mediation
+from gongfa.mediation.models import CaseSource, MediationCase, PartySide
 from gongfa.org import services as org
 from gongfa.signup.models import Booking
 from gongfa.web.fonts import NO_GLYPH, unprintable
 from gongfa.web.forms import BaseForm
-from gongfa.web.pdf import embedded_fonts, html_to_pdf
+from gongfa.web.pdf import embedded_fonts, html_to_pdf, printable_html
+from gongfa.worklog import services as worklog
+from gongfa.worklog.models import Category, Mode, Referral
 from tests.test_access_matrix import _ids
 from tests.web.html_forms import form_to, post_form
 from tests.web.test_forms_as_browser import browser_login
 from tests.web.test_pdf import BIDI, pdftotext
 
+NOW = "2026-11-23 15:00:00+08:00"
 MONGOLIAN = "ᠪᠠᠲᠤ·ᠮᠥᠩᠬᠡ"  # Batu Möngke
 # Solongga, with the vowel separator U+180E before its final a, and Nadmid with a free variation selector.
 MONGOLIAN_MVS_FVS = "ᠰᠣᠯᠣᠩᠭ\u180eᠠ·ᠨᠠᠳ\u180bᠮᠢᠳ"
@@ -92,21 +103,21 @@ def test_what_people_type_is_accepted_and_prints(app):
         assert form.content.errors == [] and form.persons.errors == []
         assert unprintable(ACCEPTED) == []
         html = f'<html lang="zh-Hans"><body><p style="white-space:pre-line">{ACCEPTED}</p></body></html>'
+        assert printable_html(html) == (html, 0)
         assert html_to_pdf(html).startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize(("typed", "named"), REFUSED.items(), ids=[f"U+{ord(k[0]):04X}" for k in REFUSED])
-def test_refused_at_the_door_is_exactly_what_a_print_cannot_draw(app, typed, named):
-    """One list: the form refuses a character exactly when the strict render would refuse it."""
-    from gongfa.web.pdf import PdfFontError
+def test_refused_at_the_door_is_exactly_what_prints_as_the_placeholder(app, typed, named):
+    """One list: the form refuses a character exactly when a print would have to replace it."""
     from gongfa.worklog.forms import EntryForm
 
     with app.test_request_context():
         form = EntryForm(formdata=MultiDict({"content": f"咨询{typed}完"}), meta={"csrf": False})
         form.validate()
         assert any(f"{named}无法打印" in e for e in form.content.errors)
-        with pytest.raises(PdfFontError):
-            html_to_pdf(f"<html><body><p>咨询{typed}完</p></body></html>")
+        html, count = printable_html(f"<html><body><p>咨询{typed}完</p></body></html>")
+        assert count == len(typed) and "咨询" + "〓" * len(typed) + "完" in html
 
 
 def test_characters_that_need_no_glyph_print_without_a_box_or_a_fallback_font(app):
@@ -164,4 +175,128 @@ def test_a_mongolian_name_from_a_public_booking_prints_in_the_case_file(world, c
         text = _flat(response.data)
         # The text layer gives both names back exactly, vowel separator and variation selector included.
         assert MONGOLIAN in text and MONGOLIAN_MVS_FVS in text, lang
+        assert "〓" not in text and "无法打印" not in text
         assert any("App-Mongolian" in f for f in embedded_fonts(response.data))
+
+
+# --- records from before: a placeholder and a note, never a 500 ---------------------------------------------
+
+
+def _note_counts(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"以下内容中有(\d+)个字符无法打印", text)]
+
+
+def _placeholders_accounted_for(text: str) -> int:
+    """The notes' counts add up to the 〓 printed (each note shows one 〓 itself); returns that number."""
+    counts = _note_counts(text)
+    assert counts, "no note on a document with characters that could not be printed"
+    assert text.count("〓") - len(counts) == sum(counts)
+    return sum(counts)
+
+
+@pytest.fixture
+def old_records(world):
+    """Records holding characters no font prints, as old data or an import from before the check would."""
+    with freeze_time(NOW):
+        lawyer = world.users["lawyer"]
+        lawyer.full_name = "叶尔兰👍·哈布德克"
+        v1, t1 = org.point_of(world.units["V1"]), org.point_of(world.units["T1"])
+        duty.create_rule(point=v1, kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1), day_of_month=16)
+        duty.create_rule(point=t1, kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+        duty.generate_all(first=date(2026, 10, 1), weeks=10, months=2)
+        wednesday = db.session.scalar(db.select(DutySession).where(DutySession.point_id == t1.id)
+                                      .order_by(DutySession.on))
+        made = {}
+        for key, point, session, content, referral in (
+                ("emoji", v1, None, "土地承包合同咨询👍", Referral.NONE),
+                ("aid", v1, None, "工伤赔偿😀申请法律援助", Referral.LEGAL_AID),
+                ("station", t1, wednesday, "值班咨询", Referral.NONE)):
+            made[key], _ = worklog.create_entry(
+                lawyer=lawyer, point=point, session=session, form_token=None, submit=True, today=date(2026, 11, 23),
+                served_on=session.on if session else date(2026, 11, 2), starts_at=time(10, 0), ends_at=time(11, 0),
+                place="工作室", persons="王秀兰🙏" if session else "王秀兰", mode=Mode.ON_SITE,
+                category=Category.CONSULTATION, content=content, result="已解答", referral=referral)
+        worklog.countersign(list(made.values()), actor=world.users["officer"])
+        worklog.amend(made["emoji"], field="content", new_value="土地承包合同咨询", reason="删去表情符号",
+                      actor=lawyer)
+        case = mediation.open_case(
+            point=v1, source=CaseSource.APPLICATION, category="02", summary="排水沟👍堵塞", requests="",
+            applied_on=date(2026, 11, 20), actor=world.users["officer"],
+            parties=[{"side": PartySide.APPLICANT, "name": "甲😀"}, {"side": PartySide.RESPONDENT, "name": "乙"}])
+        db.session.commit()
+        world.entries, world.case = made, case
+    return world
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("lang", ["zh_Hans", "ug"])
+def test_a_volume_holding_an_emoji_prints_the_original_with_the_placeholder_and_the_amendment(
+        old_records, client, auth, app, lang):
+    auth.login("officer")
+    v1 = old_records.units["V1"]
+    entry = old_records.entries["emoji"]
+    for quarter in (4, 0):  # the quarter's volume and the year's
+        response = client.get(f"/ledger/villages/{v1.id}/volume.pdf?year=2026&quarter={quarter}&lang={lang}")
+        assert response.status_code == 200
+        text = _flat(response.data)
+        assert "叶尔兰〓·哈布德克" in text and "👍" not in text and "删去表情符号" in text
+        if lang == "zh_Hans":  # (in a right-to-left page the text layer puts the 〓 before a Chinese run)
+            assert "土地承包合同咨询〓" in text  # the original, as countersigned, and its correction
+            assert "土地承包合同咨询〓→土地承包合同咨询（原因：删去表情符号）" in text
+            # The lawyer's name on the cover, at the two monthly visits and in the two entries; the two
+            # contents and the amendment's original.
+            assert _placeholders_accounted_for(text) == 8
+    # The check values come from the record, not from the print: the verification page still matches it.
+    record = ledger.entry_record(entry)
+    assert "👍" in record["amendments"][0]["old"]
+    printed = db.session.scalars(db.select(PrintRecord).where(PrintRecord.kind == "volume")).all()[-1]
+    assert ledger.short(record) in text
+    public = app.test_client().get(f"/verify/{printed.code}").text
+    assert printed.digest in public and ledger.short(record) in public
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize(("role", "url"), [
+    (None, "/v/652701100001/notice.pdf"),
+    ("officer", "/duty/stations/{T1}/2026/11/roster.pdf"),
+    ("officer", "/mediation/{case}/file.pdf"),
+    ("officer", "/log/{aid}/referral.pdf"),
+    ("head", "/ledger/stations/{T1}/duty.pdf?year=2026&quarter=4"),
+    ("head", "/ledger/statistics/{T1}.pdf?year=2026&quarter=4"),
+    ("inspector", "/ledger/inspection/{draw}/volumes.pdf"),
+], ids=["notice", "roster", "case-file", "referral", "duty-ledger", "statistics", "inspection-volumes"])
+def test_every_pdf_prints_old_records_with_a_placeholder_and_a_note(old_records, client, auth, role, url):
+    w = old_records
+    drawn = ledger.draw(w.units["P"], year=2026, quarter=4, per_township=2, actor=w.users["inspector"])
+    db.session.commit()
+    if role:
+        auth.login(role)
+    response = client.get(url.format(T1=w.units["T1"].id, case=w.case.id, aid=w.entries["aid"].id, draw=drawn.id))
+    assert response.status_code == 200
+    text = _flat(response.data)
+    assert _placeholders_accounted_for(text) > 0
+    assert "👍" not in text and "😀" not in text
+    if "inspection" in url:  # each village's volume has its own note: only 营盘社区's holds such characters
+        assert len(drawn.villages) == 4 and _note_counts(text) == [8]
+        assert text.index("无法打印") < text.index("营盘社区一村一卷") < text.index("吉祥社区一村一卷")
+
+
+def test_a_note_counts_only_its_own_part_of_the_document(app):
+    with app.test_request_context():
+        html, total = printable_html("<html><head><title>标题👍</title></head><body><h1>甲👍</h1>"
+                                     "<!--gongfa:unprintable-note--><p>乙😀😀</p>"
+                                     "<!--gongfa:unprintable-note--><p>丙</p>"
+                                     "<!--gongfa:unprintable-note--><p>丁🙏</p></body></html>")
+    assert total == 4
+    assert "<title>标题👍</title>" in html  # metadata needs no font and keeps the original
+    assert _note_counts(re.sub(r"<[^>]+>|\s", "", html)) == [3, 1]  # nothing to say for the part with 丙
+    assert html.index("以下内容中有 3 个") < html.index("乙〓〓") < html.index("以下内容中有 1 个") < html.index("丁〓")
+
+
+def test_a_case_file_draws_the_placeholder_in_our_font_without_failing(old_records, client, auth):
+    """The placeholder itself is in the CJK font: the render stays strict (no .notdef, no fallback)."""
+    auth.login("officer")
+    pdf = client.get(f"/mediation/{old_records.case.id}/file.pdf").data
+    assert {re.sub(r"^/?[A-Z]{6}\+", "", f) for f in embedded_fonts(pdf)} <= {
+        "App-CJK", "App-CJK-Bold", "App-Arabic", "App-Arabic-Bold", "App-Mongolian", "App-Mongolian-Bold"}
+    assert "甲〓" in _flat(pdf) and "排水沟〓堵塞" in _flat(pdf)
