@@ -1,6 +1,6 @@
 """Sign-up forms: the resident's (public, with a bot trap), staff's walk-in, look-up, rating, slot settings."""
 
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from gongfa.i18n import LOCALES, _l
@@ -9,6 +9,7 @@ from gongfa.signup.models import BookingKind, RatingValue
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,
+    FormTokenField,
     LocalIntegerField,
     LocalRadioField,
     clean_digits,
@@ -46,7 +47,7 @@ class BookingForm(BaseForm):
                                             *TEXT_CHECKS])
     # Bot trap: hidden from people (CSS and aria-hidden), filled in by form-filling robots.
     website = StringField(_l("请不要填写此项"), validators=[Optional()])
-    form_token = HiddenField(validators=[Length(max=64, message=_l("请刷新页面后再提交。"))])
+    form_token = FormTokenField()
     submit = SubmitField(_l("提交预约"))
 
 
@@ -62,7 +63,7 @@ class WalkInForm(BaseForm):
     description = TextAreaField(_l("简要说明（选填）"), filters=[clean_text],
                                 validators=[Optional(), Length(max=300, message=_l("不超过%(n)d个字。", n=300)),
                                             *TEXT_CHECKS])
-    form_token = HiddenField(validators=[Length(max=64, message=_l("请刷新页面后再提交。"))])
+    form_token = FormTokenField()
     submit = SubmitField(_l("登记来访"))
 
 

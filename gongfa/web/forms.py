@@ -8,11 +8,23 @@ import secrets
 import unicodedata
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, TimeField, ValidationError
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TimeField,
+    ValidationError,
+)
 from wtforms.validators import StopValidation
 
 from gongfa.i18n import _l
+from gongfa.web.fonts import unprintable
 
 # Bidi controls (Trojan-Source style spoofing) and invisible characters.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -21,16 +33,54 @@ INVISIBLES = set("\u200b\u2060\ufeff\u00ad")
 NAME_DOTS = "\u2022\u2219\u30fb\uff65\u2027\uff0e\u25cf\u22c5\u0387\u16eb\u2e31"
 NAME_DOT_RE = re.compile(f"[{NAME_DOTS}]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Between the parts of a name: the middle dot, a space, a hyphen, an apostrophe; in traditional Mongolian also
+# the vowel separator (U+180E, before a final a/e as in ᠰᠣᠯᠣᠩᠭ᠎ᠠ) and the narrow no-break space before a suffix.
+NAME_PUNCTUATION = "\u00b7 -'\u180e\u202f"
+FORM_TOKEN_BYTES = 24
+FORM_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")  # what secrets.token_urlsafe(24) gives
 
 
 def new_form_token() -> str:
     """A one-time token carried by a form, stored with a unique constraint: a double tap or a resubmit
     after a timeout gives back the record the first submit made (DESIGN §7)."""
-    return secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(FORM_TOKEN_BYTES)
+
+
+def _shown(ch: str) -> str:
+    """A character as a message can show it: invisible ones by their code point."""
+    return f"U+{ord(ch):04X}" if unicodedata.category(ch)[0] in "CZM" else ch
+
+
+def printable(_form, field):
+    """Refuse characters no PDF font prints (an emoji, a rare character), naming them: what is accepted prints."""
+    if not isinstance(field.data, str):
+        return
+    missing = unprintable(field.data)
+    if missing:
+        shown = "、".join(f"“{_shown(ch)}”" for ch in missing[:5]) + ("…" if len(missing) > 5 else "")
+        # i18n: %(chars)s lists the characters in quotes, e.g. “👍”、“😀”.
+        raise ValidationError(_("%(chars)s无法打印，请删去或换一种写法。", chars=shown))
+
+
+def is_printed_text(field) -> bool:
+    """Text a person types and the PDFs may print: every text field except passwords and hidden fields."""
+    return isinstance(field, StringField) and not isinstance(field, PasswordField | HiddenField)
 
 
 class BaseForm(FlaskForm):
-    """All forms: CSRF on, no HTML5 validation (the server's messages are the translated ones)."""
+    """All forms: CSRF on, no HTML5 validation (the server's messages are the translated ones).
+
+    Every text field also refuses characters no print font has (``printable``), here once for all forms and
+    the .xlsx import that re-uses them, so a record that was accepted always prints (DESIGN §2).
+    """
+
+    def validate(self, extra_validators=None):
+        """The fields' own validators, then the print check on every text field."""
+        extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            if is_printed_text(field):
+                extra.setdefault(name, []).append(printable)
+        return super().validate(extra_validators=extra)
 
 
 def error_summary_items(form) -> list[tuple[str, str]]:
@@ -63,7 +113,8 @@ def clean_name(value):
     value = NAME_DOT_RE.sub("\u00b7", value)
     value = "".join(ch for ch in value if ch not in INVISIBLES)
     value = re.sub(r"\s*\u00b7\s*", "\u00b7", value)
-    return re.sub(r"\s+", " ", value).strip()
+    # Runs of white space become one space, except Mongolian's narrow no-break space, which shapes the suffix.
+    return re.sub(r"[^\S\u202f]+", " ", value).strip()
 
 
 def clean_digits(value):
@@ -98,7 +149,7 @@ def person_name(_form, field):
         raise ValidationError(_l("姓名中不能有数字。"))
     for ch in value:
         cat = unicodedata.category(ch)
-        if not (cat.startswith(("L", "M")) or ch in "\u00b7 -'"):
+        if not (cat.startswith(("L", "M")) or ch in NAME_PUNCTUATION):
             raise ValidationError(_l("姓名中只能有文字，少数民族姓名各部分之间用“·”分隔。"))
     if value.startswith("\u00b7") or value.endswith("\u00b7") or "\u00b7\u00b7" in value:
         raise ValidationError(_l("“·”只能用在姓名的两个部分之间。"))
@@ -147,11 +198,22 @@ def lower(value):
 # --- fields whose built-in messages WTForms only has in English/Chinese ----------------------
 
 
+def _blank(valuelist) -> bool:
+    """A browser sends an input left empty as an empty string: that is "no value", not a wrong one."""
+    return bool(valuelist) and all(isinstance(v, str) and not v.strip() for v in valuelist)
+
+
 class LocalDateField(DateField):
-    """ISO date (YYYY-MM-DD) with a translated message for anything else (lunar, Hijri, junk)."""
+    """ISO date (YYYY-MM-DD) with a translated message for anything else (lunar, Hijri, junk).
+
+    Left empty, it has no value: ``Optional()`` lets it pass, ``DataRequired`` asks for it.
+    """
 
     def process_formdata(self, valuelist):
         """Parse, or keep the raw text and record our own message."""
+        if _blank(valuelist):
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -168,10 +230,13 @@ class LocalDateField(DateField):
 
 
 class LocalTimeField(TimeField):
-    """HH:MM with a translated message for anything else."""
+    """HH:MM with a translated message for anything else; left empty, it has no value."""
 
     def process_formdata(self, valuelist):
         """Parse, or keep the raw text and record our own message."""
+        if _blank(valuelist):
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
@@ -184,13 +249,28 @@ class LocalTimeField(TimeField):
 
 
 class ChoiceField(SelectField):
-    """SelectField whose "not a valid choice" message is ours, in the user's language."""
+    """SelectField whose messages are ours, in the user's language.
+
+    An empty value that the coercion cannot read (``coerce=int``) is no choice, not WTForms' English
+    "Invalid Choice: could not coerce."
+    """
+
+    def process_formdata(self, valuelist):
+        """Coerce the value sent; an empty one is None, an unreadable one gets our message."""
+        if not valuelist:
+            return
+        try:
+            self.data = self.coerce(valuelist[0])
+        except (TypeError, ValueError) as error:
+            self.data = None
+            if not _blank(valuelist):
+                raise ValueError(str(_l("请从列表中选择。"))) from error
 
     def pre_validate(self, form):
         """Refuse values that are not among the choices."""
-        if not self.validate_choice:
+        if not self.validate_choice or self.process_errors:
             return
-        for value, _label, _selected, *_ in self.iter_choices():
+        for value, _label, _selected, *_rest in self.iter_choices():
             if self.data == value or (self.data is None and value in (None, "")):
                 return
         raise ValidationError(_l("请从列表中选择。"))
@@ -206,11 +286,35 @@ class LocalRadioField(RadioField):
 
 
 class LocalIntegerField(IntegerField):
-    """IntegerField with a translated message for text that is not a whole number."""
+    """IntegerField with a translated message for text that is not a whole number; left empty, no value."""
 
     def process_formdata(self, valuelist):
         """Parse, or record our own message."""
+        if _blank(valuelist):
+            self.data = None
+            return
         try:
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(_l("请填写整数。"))) from error
+
+
+class FormTokenField(HiddenField):
+    """The hidden one-time token of a form (``new_form_token``), stored with a unique constraint.
+
+    Only that format is accepted (or nothing: then there is no double-submit protection); anything else,
+    such as a NUL or a bidi control that PostgreSQL or a print would choke on, is refused with a message and
+    replaced by a fresh token, so the next submit goes through without retyping the form.
+    A form built from a record (``obj=entry`` to edit it) does not carry the record's token: it belongs to the
+    submit that made the record, and tokens stored before this check may have another format.
+    """
+
+    def process_data(self, value):
+        """Ignore the record's stored token; the view sets a new one on a form that creates something."""
+        self.data = None
+
+    def pre_validate(self, form):
+        """Refuse a token new_form_token could not have made."""
+        if self.data and not FORM_TOKEN_RE.fullmatch(self.data):
+            self.data = new_form_token()
+            raise ValidationError(_l("表单编号无效，已换成新的编号，请再提交一次。"))

@@ -4,6 +4,10 @@ Strict means a PDF with tofu or blank glyphs is an error, not a print (research/
 1. before rendering, every character of the HTML's text must be in one of our fonts' cmaps;
 2. WeasyPrint's ``.notdef`` / font-load warnings during rendering raise;
 3. afterwards the PDF may embed only our fonts (no silent fontconfig fallback).
+
+Forms refuse characters no font prints (web/forms.py), but records written before that, or straight into
+the database, may still hold one. ``render_pdf`` prints each such character as 〓 (U+3013 GETA MARK, the
+printers' sign for a missing character) and says on the document how many there are, instead of failing.
 """
 
 import gc
@@ -11,17 +15,17 @@ import io
 import logging
 import re
 import threading
-import unicodedata
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from flask import after_this_request, current_app, g, has_request_context, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from gongfa.i18n import LOCALES, locale_info
-from gongfa.web.fonts import FONT_DIR, FONTS, font_paths
+from gongfa.web.fonts import FONT_DIR, FONTS, FontMissingError, covered, unprintable
 
 
 class PdfFontError(RuntimeError):
@@ -42,34 +46,74 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-@cache
-def _covered() -> frozenset[int]:
-    """Code points covered by our fonts (loaded once per process, ~0.5 s)."""
-    from fontTools.ttLib import TTFont
-
-    points: set[int] = set()
-    for path in font_paths():
-        if not path.exists():
-            raise PdfFontError(f"font file missing: {path} (run the set-up)")
-        font = TTFont(str(path), lazy=True)
-        points.update(font.getBestCmap().keys())
-        font.close()
-    return frozenset(points)
-
-
 _TAG_RE = re.compile(r"<[^>]+>")
-# Bidi isolates and marks are format characters that need no glyph.
-_NO_GLYPH = {"Cf", "Zs", "Zl", "Zp", "Cc"}
+_TITLE_RE = re.compile(r"<title>.*?</title>", re.S)  # document metadata, not printed: no font needed
+
+
+def _printed_text(html: str) -> str:
+    import html as html_lib
+
+    return html_lib.unescape(_TAG_RE.sub(" ", _TITLE_RE.sub("", html)))
 
 
 def uncovered_chars(html: str) -> list[str]:
-    """Characters of the HTML's text that no bundled font can draw."""
-    import html as html_lib
+    """Characters of the HTML's printed text that no bundled font can draw, sorted."""
+    try:
+        if not unprintable(html):  # the whole document, tags included, in one quick pass
+            return []
+        return sorted(unprintable(_printed_text(html)))
+    except FontMissingError as error:
+        raise PdfFontError(str(error)) from error
 
-    text = html_lib.unescape(_TAG_RE.sub(" ", html))
-    covered = _covered()
-    missing = {ch for ch in text if ord(ch) not in covered and unicodedata.category(ch) not in _NO_GLYPH}
-    return sorted(missing)
+
+PLACEHOLDER = "\u3013"  # 〓 GETA MARK
+# Where a template wants the note about characters that could not be printed; render_pdf fills it in.
+NOTE_MARK = Markup("<!--gongfa:unprintable-note-->")
+_PIECES_RE = re.compile(r"(<title>.*?</title>|<[^>]*>)", re.S)
+
+
+def _note(count: int) -> str:
+    # i18n: printed at the top of a PDF (or of one village's volume) when old records hold characters, such as
+    # emoji, that no print font has; 〓 is the sign printers use for a missing character.
+    text = _("以下内容中有 %(n)d 个字符无法打印，已用“〓”代替；原文以系统中的记录为准。", n=count)
+    return f'<p class="unprintable-note">{escape(text)}</p>'
+
+
+def printable_html(html: str) -> tuple[str, int]:
+    """Replace every character no font prints by 〓 in the text of ``html`` and fill in the note marks.
+
+    A note counts the characters replaced from its mark to the next one (the first mark also those before
+    it), so each village's volume in an inspection print carries its own count. A document with no mark gets
+    its note at the top of the body. Tags, attribute values and the title (metadata) are left as they are.
+    Returns the HTML and how many characters were replaced.
+    """
+    points = covered()
+    bad = [ch for ch in set(html) if ord(ch) not in points]
+    if not bad:  # nearly always: one pass over the document, nothing to replace
+        return html.replace(NOTE_MARK, ""), 0
+    bad_re = re.compile("[" + "".join(map(re.escape, bad)) + "]")
+    sections: list[list[str]] = [[]]
+    counts = [0]
+    for piece in _PIECES_RE.split(html):
+        if piece == NOTE_MARK:
+            sections.append([])
+            counts.append(0)
+            continue
+        if not piece.startswith("<"):
+            piece, replaced = bad_re.subn(PLACEHOLDER, piece)
+            counts[-1] += replaced
+        sections[-1].append(piece)
+    total = sum(counts)
+    if len(counts) > 1:
+        counts[1] += counts[0]
+        counts[0] = 0
+    out = "".join(sections[0]) + "".join((_note(n) if n else "") + "".join(section)
+                                         for section, n in zip(sections[1:], counts[1:], strict=True))
+    if counts[0]:
+        out, found = re.subn(r"<body[^>]*>", lambda m: m.group(0) + _note(counts[0]), out, count=1)
+        if not found:
+            out = _note(counts[0]) + out
+    return out, total
 
 
 def static_only_fetcher(url: str):
@@ -106,7 +150,7 @@ class _Collector(logging.Handler):
             self.problems.append(message)
 
 
-ALLOWED_FONT_RE = re.compile(r"^/?[A-Z]{6}\+App-(CJK|Arabic)(-Bold)?$")
+ALLOWED_FONT_RE = re.compile(r"^/?[A-Z]{6}\+App-(CJK|Arabic|Mongolian)(-Bold)?$")
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:
@@ -208,18 +252,23 @@ def html_to_pdf(html: str) -> bytes:
 
 WARM_UP_HTML = ('<html lang="zh-Hans"><body class="ledger"><table class="grid"><thead><tr><th>公法</th>'
                 '<th lang="ug" dir="rtl">ئادۋوكات</th></tr></thead><tbody><tr><td>公法 1</td>'
-                '<td lang="kk-Arab" dir="rtl">ادۆوكات 1</td></tr></tbody></table></body></html>')
+                '<td lang="kk-Arab" dir="rtl">ادۆوكات 1</td><td>ᠪᠣᠷᠲᠠᠯ\u180eᠠ</td></tr></tbody></table></body></html>')
 
 
 def warm_up() -> None:
-    """Load WeasyPrint, the WeasyPrint fix, the font coverage table and all four font files (regular and bold,
-    both scripts, in a ledger table) once, so a worker's first ledger prints as fast as the rest."""
+    """Load WeasyPrint, the WeasyPrint fix, the font coverage table and every font file (regular and bold, the
+    three scripts, in a ledger table) once, so a worker's first ledger prints as fast as the rest."""
     html_to_pdf(WARM_UP_HTML)
 
 
 def render_pdf(template: str, **ctx) -> bytes:
-    """Render a Jinja template (translations and filters work) and make a strict PDF of it."""
-    return html_to_pdf(render_template(template, **ctx))
+    """Render a Jinja template (translations and filters work) and make a strict PDF of it.
+
+    A character no font prints, held by an older record, prints as 〓 with a note (``NOTE_MARK`` in the
+    template says where) rather than failing the whole document.
+    """
+    html, _count = printable_html(render_template(template, unprintable_note=NOTE_MARK, **ctx))
+    return html_to_pdf(html)
 
 
 def render_pdf_in(lang: str | None, template: str, **ctx) -> bytes:

@@ -8,6 +8,7 @@ from gongfa.org.forms import coerce_id
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,
+    FormTokenField,
     LocalDateField,
     LocalRadioField,
     LocalTimeField,
@@ -42,7 +43,7 @@ class EntryForm(BaseForm):
     result = TextAreaField(_l("处理意见及结果"), filters=[clean_text], validators=[Optional(), _limit(3000), *TEXT])
     referral = ChoiceField(_l("转交"), choices=Referral.choices, validate_choice=True)
     session_id = HiddenField()
-    form_token = HiddenField(validators=[Length(max=64, message=_l("请刷新页面后再提交。"))])
+    form_token = FormTokenField()
     version = HiddenField()
     draft = SubmitField(_l("存为草稿"))
     submit = SubmitField(_l("提交"))
