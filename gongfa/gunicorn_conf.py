@@ -8,14 +8,41 @@ worker_class = "gthread"
 timeout = 60  # a large ledger PDF can take several seconds
 graceful_timeout = 20
 accesslog = "-"
-# No query strings in the access log: a search by phone number must not end up there.
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+# No query strings in the access log: a search by phone number must not end up there. The worker's pid first.
+access_log_format = '%(p)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = "127.0.0.1"
 
 
+def serving_problems(app, worker_count: int) -> list[str]:
+    """What makes this app unfit to serve with ``worker_count`` workers; empty when all is well.
+
+    A rate limit kept in each worker's memory lets a client through once per worker (four times the
+    configured number with four workers), so several workers need a shared store (Redis), and that store
+    must answer now rather than at the first login.
+    """
+    problems = []
+    config = app.config
+    if config.get("RATELIMIT_ENABLED", True):
+        uri = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+        if uri.startswith("memory://") and worker_count > 1:
+            problems.append(f"RATELIMIT_STORAGE_URI is {uri} with {worker_count} workers: each worker would count "
+                            "on its own; use redis://… (README, Configuration) or --workers 1")
+        else:
+            from gongfa.extensions import limiter
+
+            with app.app_context():
+                if not limiter.storage.check():
+                    problems.append(f"the rate-limit store {uri} does not answer")
+    return problems
+
+
 def post_worker_init(worker):
-    """Warm each worker up for PDFs (WeasyPrint import, font coverage): ~1 s here, not in a user's request."""
+    """Refuse to serve with a rate-limit store that cannot hold; warm up for PDFs (~1 s here, not in a request)."""
     app = worker.wsgi
+    problems = serving_problems(app, worker.cfg.workers)
+    if problems:
+        # Raised before the worker has booted, so the arbiter stops the whole server ("Worker failed to boot").
+        raise RuntimeError("gongfa will not serve: " + "; ".join(problems))
     try:
         from gongfa.web.pdf import warm_up
 

@@ -4,12 +4,14 @@ from io import BytesIO
 
 import segno
 from flask import Blueprint, abort, current_app, request, send_file, url_for
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
 from gongfa.duty import services as duty_services
+from gongfa.extensions import limiter
 from gongfa.i18n import _l
 from gongfa.org import services
 from gongfa.org.models import Unit, UnitLevel
@@ -68,6 +70,7 @@ def village(code: str):
 
 
 @bp.route("/<code>/notice.pdf")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PDF"], exempt_when=lambda: current_user.is_authenticated)
 def notice(code: str):
     """The A4 notice-board poster (公示牌) with a QR code to the village page."""
     unit = _village(code[:12])
