@@ -1,6 +1,10 @@
 """gunicorn settings for a 2-core station or county server (override with GUNICORN_CMD_ARGS)."""
 
 import multiprocessing
+import re
+from pathlib import Path
+
+INSTANCE = Path(__file__).resolve().parent.parent / "instance"
 
 workers = min(4, multiprocessing.cpu_count() * 2 + 1)
 threads = 2
@@ -11,6 +15,34 @@ accesslog = "-"
 # No query strings in the access log: a search by phone number must not end up there. The worker's pid first.
 access_log_format = '%(p)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = "127.0.0.1"
+
+
+def control_socket_path(binds: list[str], instance: Path = INSTANCE, *, second_master: bool = False) -> str | None:
+    """This instance's own control socket (for ``gunicornc -s``): instance/gunicorn-<bind>.ctl.
+
+    gunicorn's default, ~/.gunicorn/gunicorn.ctl, is one path for every instance of one user: a second
+    server (the demo and a test server, two stations on one host) unlinks the first one's socket and takes
+    it over, every worker restart takes it back, and whichever stops first deletes it for the other. Keyed
+    by the bind address, which no two running instances share. None when the path would not fit in a unix
+    socket address (108 bytes).
+    """
+    key = re.sub(r"[^A-Za-z0-9.]+", "-", "_".join(binds)).strip("-") or "default"
+    path = str(instance / f"gunicorn-{key}{'.2' if second_master else ''}.ctl")
+    return path if len(path.encode()) < 108 else None
+
+
+def on_starting(server):
+    """Give this instance its own control socket unless one was asked for (``--control-socket``)."""
+    cfg = server.cfg
+    if cfg.control_socket_disable or cfg.control_socket != cfg.settings["control_socket"].default:
+        return
+    path = control_socket_path(cfg.bind, second_master=bool(server.master_pid))
+    if path is None:
+        server.log.warning("instance path too long for a control socket; gunicornc is off for this server")
+        cfg.set("control_socket_disable", True)
+        return
+    INSTANCE.mkdir(exist_ok=True)
+    cfg.set("control_socket", path)
 
 
 def serving_problems(app, worker_count: int) -> list[str]:

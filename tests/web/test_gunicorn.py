@@ -1,7 +1,8 @@
-"""gongfa/gunicorn_conf.py: a server that cannot hold its rate limits never starts."""
+"""gongfa/gunicorn_conf.py: instances on one host keep apart, and a server that cannot hold its limits never starts."""
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -53,6 +54,27 @@ def _wait_for(log_path: Path, pattern: str, server: subprocess.Popen, seconds: f
 def _listener(socket_path: str) -> str:
     with ControlClient(socket_path, timeout=10) as client:
         return client.send_command("show listeners")["listeners"][0]["address"]
+
+
+def test_two_instances_on_one_host_each_keep_their_control_socket(tmp_path):
+    with gunicorn(tmp_path, "a") as (a, a_log, a_port), gunicorn(tmp_path, "b") as (b, b_log, b_port):
+        a_sock = _wait_for(a_log, r"Control socket listening at (\S+)", a).group(1)
+        b_sock = _wait_for(b_log, r"Control socket listening at (\S+)", b).group(1)
+        assert a_sock != b_sock
+        assert Path(a_sock).parent == ROOT / "instance"  # beside the instance's database, not in $HOME
+        assert _listener(a_sock) == f"http://127.0.0.1:{a_port}"
+        assert _listener(b_sock) == f"http://127.0.0.1:{b_port}"
+        # A worker restart in A (gunicorn restarts its control server around every fork) leaves B's alone.
+        worker = int(_wait_for(a_log, r"Booting worker with pid: (\d+)", a).group(1))
+        os.kill(worker, signal.SIGKILL)
+        _wait_for(a_log, rf"Booting worker with pid: (?!{worker}\b)\d+", a)
+        time.sleep(0.5)
+        assert _listener(b_sock) == f"http://127.0.0.1:{b_port}"
+        b.terminate()
+        b.wait(20)
+        assert not Path(b_sock).exists()
+        assert _listener(a_sock) == f"http://127.0.0.1:{a_port}"  # stopping B took nothing of A's
+    assert not Path(a_sock).exists()
 
 
 def test_several_workers_counting_in_their_own_memory_refuse_to_start(tmp_path):
