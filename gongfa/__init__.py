@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gongfa.config import DEFAULTS, DEV_SECRET_KEY
 
@@ -21,6 +22,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     _configure(app, test_config)
+    _trust_proxies(app)
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -41,6 +43,16 @@ def _configure(app: Flask, test_config: Mapping | None) -> None:
     if not app.testing and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) \
             and not os.environ.get("GONGFA_ALLOW_DEV_SECRET"):
         raise RuntimeError("Set SECRET_KEY in instance/config.py or GONGFA_SECRET_KEY (see README).")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT proxies, take the client's address and scheme from the headers they add.
+
+    ProxyFix counts from the right, so a client's own X-Forwarded-For entries are never reached.
+    """
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _select_locale() -> str:

@@ -44,6 +44,9 @@ DEFAULTS: dict = {
     "RATELIMIT_LOOKUP": "10 per minute;60 per hour",
     # Public PDFs (the village notice, 0.2-0.3 s of a worker each), per client address; logged-in staff exempt.
     "RATELIMIT_PDF": "10 per minute;60 per hour",
+    # Proxies in front of the app that add X-Forwarded-For/-Proto (nginx: 1). 0 = clients connect directly, and
+    # any X-Forwarded-* header they send is ignored. Never more than there are: a client could pick its address.
+    "PROXY_COUNT": 0,
     # Xinjiang office hours (自治区 yearly notice on 冬夏季作息时间; Beijing time): sign-up slots of the
     # weekly and monthly sessions fall inside these periods, so nobody is booked into the lunch break.
     "OFFICE_HOURS": {

@@ -14,7 +14,9 @@ graceful_timeout = 20
 accesslog = "-"
 # No query strings in the access log: a search by phone number must not end up there. The worker's pid first.
 access_log_format = '%(p)s %(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
-forwarded_allow_ips = "127.0.0.1"
+# gunicorn trusts no peer's X-Forwarded-Proto: the app's PROXY_COUNT setting (werkzeug's ProxyFix) is the one
+# place that decides which proxy headers count, for the scheme and the client's address alike.
+forwarded_allow_ips = ""
 
 
 def control_socket_path(binds: list[str], instance: Path = INSTANCE, *, second_master: bool = False) -> str | None:
