@@ -3,6 +3,7 @@
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,6 +44,36 @@ def _configure(app: Flask, test_config: Mapping | None) -> None:
     if not app.testing and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) \
             and not os.environ.get("GONGFA_ALLOW_DEV_SECRET"):
         raise RuntimeError("Set SECRET_KEY in instance/config.py or GONGFA_SECRET_KEY (see README).")
+    _configure_hosts(app)
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def _configure_hosts(app: Flask) -> None:
+    """Decide which Host headers are answered, so none but ours reaches a printed URL (web/urls.py).
+
+    TRUSTED_HOSTS as configured; else PUBLIC_BASE_URL's host and loopback; else, outside tests,
+    loopback only: a server reached under another name answers 400 until it is configured.
+    """
+    base = app.config.get("PUBLIC_BASE_URL")
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") \
+                or parts.query or parts.fragment:
+            raise RuntimeError(f"PUBLIC_BASE_URL must be a scheme and host, like https://gongfa.example.cn: {base!r}")
+        app.config["PUBLIC_BASE_URL"] = base.rstrip("/")
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    if not hosts:  # werkzeug reads an empty list as "any host"
+        if base:
+            hosts = [urlsplit(base).hostname, *LOOPBACK_HOSTS]
+        elif not app.testing:
+            hosts = list(LOOPBACK_HOSTS)
+        else:
+            hosts = None
+    app.config["TRUSTED_HOSTS"] = hosts
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -72,6 +72,10 @@ DEFAULTS: dict = {
     # Public contact numbers printed on village pages and notices.
     "HOTLINE": "12348",
     "COMPLAINT_PHONE": "0909-2231348",
-    "PUBLIC_BASE_URL": None,  # e.g. "https://gongfa.example.cn" for QR codes; else the request host
+    # The address printed in QR codes and verification URLs, e.g. "https://gongfa.example.cn" (scheme and host).
+    "PUBLIC_BASE_URL": None,
+    # Host names a request may carry (Flask). None: PUBLIC_BASE_URL's host plus localhost when that is set,
+    # else localhost only (outside tests). A list, or a comma-separated string; ".example.cn" admits subdomains.
+    "TRUSTED_HOSTS": None,
     "HTMX_VERSION": "2.0.10",
 }

@@ -3,7 +3,7 @@
 from io import BytesIO
 
 import segno
-from flask import Blueprint, abort, current_app, request, send_file, url_for
+from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from gongfa.org import services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import render_page
+from gongfa.web.urls import external_url
 
 bp = Blueprint("public", __name__, url_prefix="/v")
 
@@ -57,9 +58,7 @@ def village_context(unit: Unit) -> dict:
 
 def public_url(code: str) -> str:
     """The absolute URL the notice's QR code points to."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    path = url_for("public.village", code=code)
-    return f"{base.rstrip('/')}{path}" if base else request.host_url.rstrip("/") + path
+    return external_url("public.village", code=code)
 
 
 @bp.route("/<code>")
