@@ -3,8 +3,10 @@
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, has_request_context, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from gongfa.config import DEFAULTS, DEV_SECRET_KEY
 
@@ -22,6 +24,7 @@ def create_app(test_config: Mapping | None = None) -> Flask:
     )
     _register_converters(app)
     _configure(app, test_config)
+    _trust_proxies(app)
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -49,6 +52,46 @@ def _configure(app: Flask, test_config: Mapping | None) -> None:
     if not app.testing and app.config.get("SECRET_KEY") in (None, "", DEV_SECRET_KEY) \
             and not os.environ.get("GONGFA_ALLOW_DEV_SECRET"):
         raise RuntimeError("Set SECRET_KEY in instance/config.py or GONGFA_SECRET_KEY (see README).")
+    _configure_hosts(app)
+
+
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def _configure_hosts(app: Flask) -> None:
+    """Decide which Host headers are answered, so none but ours reaches a printed URL (web/urls.py).
+
+    TRUSTED_HOSTS as configured; else PUBLIC_BASE_URL's host and loopback; else, outside tests,
+    loopback only: a server reached under another name answers 400 until it is configured.
+    """
+    base = app.config.get("PUBLIC_BASE_URL")
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/") \
+                or parts.query or parts.fragment:
+            raise RuntimeError(f"PUBLIC_BASE_URL must be a scheme and host, like https://gongfa.example.cn: {base!r}")
+        app.config["PUBLIC_BASE_URL"] = base.rstrip("/")
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [h.strip() for h in hosts.split(",") if h.strip()]
+    if not hosts:  # werkzeug reads an empty list as "any host"
+        if base:
+            hosts = [urlsplit(base).hostname, *LOOPBACK_HOSTS]
+        elif not app.testing:
+            hosts = list(LOOPBACK_HOSTS)
+        else:
+            hosts = None
+    app.config["TRUSTED_HOSTS"] = hosts
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT proxies, take the client's address and scheme from the headers they add.
+
+    ProxyFix counts from the right, so a client's own X-Forwarded-For entries are never reached.
+    """
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _select_locale() -> str:

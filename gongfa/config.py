@@ -31,12 +31,23 @@ DEFAULTS: dict = {
     "ARGON2_PARALLELISM": 2,
     "WTF_CSRF_TIME_LIMIT": 3600,
     "WTF_CSRF_HEADERS": ["X-CSRFToken"],
-    "RATELIMIT_STORAGE_URI": "memory://",  # one process; use redis:// when several hosts serve
+    # Rate limits count per client address. memory:// holds for one process only (flask run, tests, waitress);
+    # gunicorn with several workers refuses it (gunicorn_conf.py): production uses Redis, e.g.
+    # "redis://127.0.0.1:6379/0" or "redis+unix:///run/redis/redis-server.sock". .ci/serve starts its own.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "gongfa",  # give each instance its own when several share one Redis
+    # If Redis goes away after start, count in each worker's memory (logged) rather than answer 500.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
     # Public sign-up and booking look-up, per client address (the code + phone tail must not be guessable).
     "RATELIMIT_SIGNUP": "6 per minute;30 per hour",
     "RATELIMIT_LOOKUP": "10 per minute;60 per hour",
+    # Public PDFs (the village notice, 0.2-0.3 s of a worker each), per client address; logged-in staff exempt.
+    "RATELIMIT_PDF": "10 per minute;60 per hour",
+    # Proxies in front of the app that add X-Forwarded-For/-Proto (nginx: 1). 0 = clients connect directly, and
+    # any X-Forwarded-* header they send is ignored. Never more than there are: a client could pick its address.
+    "PROXY_COUNT": 0,
     # Xinjiang office hours (自治区 yearly notice on 冬夏季作息时间; Beijing time): sign-up slots of the
     # weekly and monthly sessions fall inside these periods, so nobody is booked into the lunch break.
     "OFFICE_HOURS": {
@@ -62,7 +73,11 @@ DEFAULTS: dict = {
     # Public contact numbers printed on village pages and notices.
     "HOTLINE": "12348",
     "COMPLAINT_PHONE": "0909-2231348",
-    "PUBLIC_BASE_URL": None,  # e.g. "https://gongfa.example.cn" for QR codes; else the request host
+    # The address printed in QR codes and verification URLs, e.g. "https://gongfa.example.cn" (scheme and host).
+    "PUBLIC_BASE_URL": None,
+    # Host names a request may carry (Flask). None: PUBLIC_BASE_URL's host plus localhost when that is set,
+    # else localhost only (outside tests). A list, or a comma-separated string; ".example.cn" admits subdomains.
+    "TRUSTED_HOSTS": None,
     "HTMX_VERSION": "2.0.10",
     # A demo site (bash .ci/serve sets GONGFA_DEMO=true): only then does `flask seed-demo` load its accounts,
     # whose password is published.

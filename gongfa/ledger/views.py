@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_
@@ -20,6 +20,7 @@ from gongfa.people.models import Role
 from gongfa.web.params import small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
+from gongfa.web.urls import external_url
 from gongfa.worklog.models import Category
 
 VOLUME_READERS = (Role.OFFICER, Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
@@ -56,8 +57,7 @@ def _unit(unit_id: int, level: UnitLevel | tuple, roles) -> Unit:
 
 
 def _verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-    return f"{base.rstrip('/')}{url_for('verify.show', code=code)}"
+    return external_url("verify.show", code=code)
 
 
 def _pdf(template: str, **ctx) -> bytes:

@@ -3,18 +3,21 @@
 from io import BytesIO
 
 import segno
-from flask import Blueprint, abort, current_app, request, send_file, url_for
+from flask import Blueprint, abort, current_app, request, send_file
+from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
 from gongfa.duty import services as duty_services
+from gongfa.extensions import limiter
 from gongfa.i18n import _l
 from gongfa.org import services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import render_page
+from gongfa.web.urls import external_url
 
 bp = Blueprint("public", __name__, url_prefix="/v")
 
@@ -55,9 +58,7 @@ def village_context(unit: Unit) -> dict:
 
 def public_url(code: str) -> str:
     """The absolute URL the notice's QR code points to."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    path = url_for("public.village", code=code)
-    return f"{base.rstrip('/')}{path}" if base else request.host_url.rstrip("/") + path
+    return external_url("public.village", code=code)
 
 
 @bp.route("/<code>")
@@ -68,6 +69,7 @@ def village(code: str):
 
 
 @bp.route("/<code>/notice.pdf")
+@limiter.limit(lambda: current_app.config["RATELIMIT_PDF"], exempt_when=lambda: current_user.is_authenticated)
 def notice(code: str):
     """The A4 notice-board poster (公示牌) with a QR code to the village page."""
     unit = _village(code[:12])

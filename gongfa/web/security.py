@@ -1,7 +1,9 @@
 """Security headers, cache rules for personal pages, and htmx-aware login redirects."""
 
 from flask import Flask, flash, make_response, redirect, request, url_for
+from flask.globals import request_ctx
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest, SecurityError
 
 from gongfa.extensions import login_manager
 from gongfa.web import htmx
@@ -12,7 +14,17 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def init_app(app: Flask) -> None:
-    """Add headers to every response."""
+    """Add headers to every response; answer a Host outside TRUSTED_HOSTS with the ordinary 400 page."""
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(_error):
+        # Flask refused the Host header before it could build URLs, so the error page (links, stylesheet)
+        # would fail on url_for. Bind URL building to our own first trusted name and never to the one sent.
+        own = (app.config.get("TRUSTED_HOSTS") or ["localhost"])[0].lstrip(".")
+        request.__dict__["host"] = own
+        request_ctx.url_adapter = app.url_map.bind(own, script_name=request.root_path or None,
+                                                   url_scheme=request.scheme)
+        return app.handle_http_exception(BadRequest())
 
     @app.after_request
     def _headers(response):
