@@ -63,4 +63,14 @@ DEFAULTS: dict = {
     "COMPLAINT_PHONE": "0909-2231348",
     "PUBLIC_BASE_URL": None,  # e.g. "https://gongfa.example.cn" for QR codes; else the request host
     "HTMX_VERSION": "2.0.10",
+    # Audit trail (README "Audit trail"): the key of its digests and hash chain (None: SECRET_KEY; set it to
+    # the old SECRET_KEY before rotating that), how long events are kept (at least 183 days, Cybersecurity
+    # Law art. 21), and the most rows one .xlsx export holds.
+    "AUDIT_KEY": None,
+    "AUDIT_RETENTION_DAYS": 365,
+    "AUDIT_EXPORT_MAX_ROWS": 20000,
+    # flask backup: where copies go (None: instance/backups) and, for PostgreSQL, the directory of
+    # pg_dump/pg_restore matching the server's major version (None: the ones on PATH).
+    "BACKUP_DIR": None,
+    "PG_BIN_DIR": None,
 }

@@ -6,16 +6,32 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from enum import Enum
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from gongfa.audit import masking
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
 
-# Never copied into the trail.
+# Never copied into the trail, not even masked.
 SECRET_FIELDS = {"password_hash"}
+
+
+def _secret() -> str:
+    """AUDIT_KEY, else SECRET_KEY: digests and the chain stay checkable only with the same key."""
+    return current_app.config.get("AUDIT_KEY") or current_app.config["SECRET_KEY"]
+
+
+def mask_key() -> bytes:
+    """The key of the digests kept next to masked values."""
+    return masking.derive_key(_secret(), "mask")
+
+
+def value_digest(value) -> str:
+    """The digest the trail keeps for a phone, ID number or booking code: "was it this number?"."""
+    return masking.value_digest(value, mask_key())
 
 
 def _plain(value):
@@ -54,10 +70,12 @@ def record(action: str, obj=None, *, before: dict | None = None, after: dict | N
             after = snapshot(obj)
     if actor_id is None and has_request_context() and current_user and current_user.is_authenticated:
         actor_id = current_user.id
-    after_json = json.dumps(after or {}, ensure_ascii=False, sort_keys=True)
+    key = mask_key()
+    before = masking.mask_snapshot(object_type, before or {}, key)
+    after_json = json.dumps(masking.mask_snapshot(object_type, after or {}, key), ensure_ascii=False, sort_keys=True)
     event_ = AuditEvent(
         action=action, object_type=object_type, object_id=object_id, actor_id=actor_id,
-        before=json.dumps(before or {}, ensure_ascii=False, sort_keys=True), after=after_json,
+        before=json.dumps(before, ensure_ascii=False, sort_keys=True), after=after_json,
         digest=hashlib.sha256(after_json.encode()).hexdigest(),
         ip=(request.remote_addr or "")[:45] if has_request_context() else "",
     )
