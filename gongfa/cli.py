@@ -195,5 +195,7 @@ def duty_sync_holidays(years: tuple[int, ...]):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (translate, seed_demo, demo_logins, create_admin, duty_cli):
+    from gongfa.audit.cli import audit_cli
+
+    for command in (translate, seed_demo, demo_logins, create_admin, duty_cli, audit_cli):
         app.cli.add_command(command)
