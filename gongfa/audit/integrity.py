@@ -132,9 +132,9 @@ def _fail(verdict: Verdict, kind: str, seq: int | None, event_id: int | None, me
     return verdict
 
 
-def retention_days() -> int:
+def retention_days(config=None) -> int:
     """AUDIT_RETENTION_DAYS, refused below six months."""
-    days = int(current_app.config["AUDIT_RETENTION_DAYS"])
+    days = int((config or current_app.config)["AUDIT_RETENTION_DAYS"])
     if days < MIN_RETENTION_DAYS:
         raise ValueError(f"AUDIT_RETENTION_DAYS={days}: the audit trail must be kept at least "
                          f"{MIN_RETENTION_DAYS} days (six months)")
