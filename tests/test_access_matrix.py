@@ -10,9 +10,10 @@ import pytest
 from gongfa.org import services as org
 from gongfa.people.models import Membership
 
-ROLES = ["admin", "county", "inspector", "head", "officer", "lawyer", "mediator", None]
+ROLES = ["admin", "county", "inspector", "head", "officer", "lawyer", "mediator", "auditor", None]
 ALL = set(ROLES)
-STAFF = ALL - {None}
+# The auditor (等保2.0 审计管理员) reads the audit trail and nothing else: not part of STAFF.
+STAFF = ALL - {None, "auditor"}
 ADMINS = {"admin", "county"}
 VIEWERS = ADMINS | {"inspector"}
 READERS = VIEWERS | {"head"}
@@ -119,7 +120,7 @@ MATRIX = [
     ("home.language", "POST", "/lang", ALL),
     ("auth.login", "GET", "/auth/login", ALL),
     ("auth.logout", "POST", "/auth/logout", ALL),
-    ("auth.password", "GET", "/auth/password", STAFF),
+    ("auth.password", "GET", "/auth/password", STAFF | {"auditor"}),
     ("org.units", "GET", "/org/units", READERS),
     ("org.unit_show", "GET", "/org/units/{V1}", STAFF),
     ("org.unit_show", "GET", "/org/units/{V3}", VIEWERS),  # village B: not for V1's officer, lawyer, T1 head
@@ -222,6 +223,11 @@ MATRIX = [
     ("ledger.draw_show", "GET", "/ledger/inspection/{DRAW}", {"admin", "inspector"}),  # a prefecture-wide draw
     ("verify.show", "GET", "/verify/", ALL),
     ("public.village", "GET", "/v/652701100001", ALL),
+    # The audit trail: bureau admins (a county's see their county) and the auditor, who sees nothing else.
+    ("audit.events", "GET", "/audit/", ADMINS | {"auditor"}),
+    ("audit.events", "GET", "/audit/?person=officer&date_from=2026-01-01", ADMINS | {"auditor"}),
+    ("audit.events", "POST", "/audit/", ADMINS | {"auditor"}),  # check a number (422: none given)
+    ("audit.export", "GET", "/audit/export.xlsx", ADMINS | {"auditor"}),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
 SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongfa.db import UTCDateTime, db, utcnow
 
@@ -33,6 +33,8 @@ class AuditEvent(db.Model):
     after: Mapped[str] = mapped_column(Text, default="")
     digest: Mapped[str] = mapped_column(String(64), default="")  # sha256 of after-state
     ip: Mapped[str] = mapped_column(String(45), default="")
+
+    actor: Mapped["User | None"] = relationship()  # noqa: F821
 
 
 class AuditChain(db.Model):
