@@ -59,3 +59,64 @@ def prune_command():
                    f"{pruned.cutoff:%Y-%m-%d %H:%M} UTC)")
     else:
         click.echo(f"audit events removed: 0 (none older than {pruned.cutoff:%Y-%m-%d %H:%M} UTC)")
+
+
+def _backup_dir():
+    from pathlib import Path
+
+    from flask import current_app
+
+    return Path(current_app.config.get("BACKUP_DIR") or Path(current_app.instance_path) / "backups")
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=str))
+def backup_command(path):
+    """Write a consistent copy of the database while the app runs (default: instance/backups/gongfa-<time>)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from gongfa.audit import backup
+    from gongfa.db import db
+
+    url = db.engine.url
+    dest = Path(path) if path else backup.default_path(url, _backup_dir())
+    try:
+        made = backup.backup(url, dest, pg_bin=current_app.config.get("PG_BIN_DIR"))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"backup written: {made.path} ({made.size} bytes)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.option("--yes", is_flag=True, help="Really replace the whole database with the copy.")
+def restore_command(path, yes):
+    """Replace the database with a copy made by ``flask backup`` (the current one is saved first),
+    then verify the audit chain. Stop the app first, or expect its requests to wait or fail meanwhile."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from gongfa.audit import backup, integrity
+    from gongfa.db import db
+
+    if not yes:
+        raise click.ClickException("this replaces every record with the copy's; run again with --yes")
+    url = db.engine.url
+    pg_bin = current_app.config.get("PG_BIN_DIR")
+    db.session.remove()
+    db.engine.dispose()  # our own connections must not hold the tables pg_restore drops
+    try:
+        saved = backup.backup(url, backup.default_path(url, _backup_dir(), prefix="pre-restore"), pg_bin=pg_bin)
+        click.echo(f"current database saved first: {saved.path}")
+        backup.restore(url, Path(path), pg_bin=pg_bin)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    db.engine.dispose()
+    click.echo(f"restored from {path}")
+    verdict = integrity.verify()
+    echo_verdict(verdict)
+    if not verdict.ok:
+        raise SystemExit(1)
