@@ -15,6 +15,7 @@ from gongfa.db import db, utcnow
 MIN_RETENTION_DAYS = 183
 BATCH = 2000
 _events = AuditEvent.__table__
+_head_table = AuditChain.__table__
 
 
 @dataclass
@@ -48,30 +49,27 @@ class Verdict:
 def verify(*, anchors: list[tuple[int, str]] = (), now: datetime | None = None) -> Verdict:
     """Walk the chain from its checkpoint to its head and report the first edited, deleted, inserted or
     cut-off event; ``anchors`` are (seq, hash) pairs written down earlier (off the machine) that must
-    still be in the chain."""
+    still be in the chain.
+
+    Safe while the app runs (cron): events and the head are read statement by statement, and a commit
+    seals its events and moves the head at once, so anything past the head read first is checked
+    against a fresh read of the head before it is called an intruder.
+    """
     now = now or utcnow()
     key = audit.chain_key()
     verdict = Verdict()
-    head = db.session.get(AuditChain, 1)
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    unsealed = db.session.execute(select(AuditEvent.id).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id)
+    unsealed = db.session.execute(select(_events.c.id).where(_events.c.seq.is_(None)).order_by(_events.c.id)
                                   .limit(1)).scalar()
     if unsealed is not None:
         return _fail(verdict, "outside", None, unsealed,
                      f"outside the chain: row id {unsealed} has no place in the chain (inserted bypassing the app)")
+    head = _head()
     if head is None:
-        if total:
+        if db.session.scalar(select(func.count()).select_from(_events)) and _head() is None:
             return _fail(verdict, "head", None, None, "chain head missing while events exist")
         return _anchors(verdict, anchors, {})
-    mac = chain.head_mac(key, seq=head.seq, last_hash=head.last_hash, first_seq=head.first_seq,
-                         first_prev_hash=head.first_prev_hash, pruned_before=head.pruned_before)
-    if not chain.same(mac, head.mac):
-        return _fail(verdict, "head", head.seq, None,
-                     "chain head does not match its seal: edited, or AUDIT_KEY/SECRET_KEY is not the one "
-                     "the chain was made with")
-    if head.pruned_before and head.pruned_before > now - timedelta(days=MIN_RETENTION_DAYS):
-        return _fail(verdict, "pruned", head.first_seq, None,
-                     f"pruned: events up to {head.first_seq - 1} were removed before they were six months old")
+    if problem := _head_problem(key, head, now):
+        return _fail(verdict, *problem)
     early = db.session.execute(select(_events.c.seq, _events.c.id).where(_events.c.seq < head.first_seq)
                                .order_by(_events.c.seq).limit(1)).first()
     if early is not None:
@@ -81,12 +79,28 @@ def verify(*, anchors: list[tuple[int, str]] = (), now: datetime | None = None) 
     seen_anchors, wanted = {}, {seq for seq, _ in anchors}
     verdict.first_seq = head.first_seq
     while True:
-        # Plain rows, not ORM objects: nothing piles up in the session on a long trail.
-        rows = db.session.execute(select(_events).where(_events.c.seq >= expected).order_by(_events.c.seq)
-                                  .limit(BATCH)).all()
+        rows = _rows(expected)
         if not rows:
-            break
+            newer = _head()
+            if problem := _head_problem(key, newer, now):
+                return _fail(verdict, *problem)
+            head = newer
+            if head.seq < expected:
+                break
+            rows = _rows(expected)  # the head moved on since: its events are committed, hence visible now
+            if not rows:
+                first_gone = max(expected, head.first_seq)
+                return _fail(verdict, "truncated", first_gone, None,
+                             f"truncated: events {first_gone}–{head.seq} are missing from the end")
         for e in rows:
+            if e.seq > head.seq or e.seq > expected:
+                newer = _head()
+                if problem := _head_problem(key, newer, now):
+                    return _fail(verdict, *problem)
+                if newer.first_seq > expected:  # pruned meanwhile: go on from the new checkpoint
+                    expected, prev = newer.first_seq, newer.first_prev_hash
+                    verdict.first_seq = newer.first_seq
+                head = newer
             if e.seq > head.seq:
                 return _fail(verdict, "outside", e.seq, e.id,
                              f"outside the chain: event {e.seq} (row id {e.id}) lies beyond the head ({head.seq})")
@@ -94,6 +108,8 @@ def verify(*, anchors: list[tuple[int, str]] = (), now: datetime | None = None) 
                 return _fail(verdict, "missing", expected, None,
                              f"missing: event {expected}" + (f"–{e.seq - 1}" if e.seq - 1 > expected else "")
                              + " deleted")
+            if e.seq < expected:
+                continue  # read before a prune moved the checkpoint past it
             computed = chain.event_hash(key, prev, audit.event_fields(e, e.seq))
             if not chain.same(computed, e.chain_hash):
                 return _fail(verdict, "changed", e.seq, e.id,
@@ -104,10 +120,6 @@ def verify(*, anchors: list[tuple[int, str]] = (), now: datetime | None = None) 
             prev, expected, last_seq = e.chain_hash, expected + 1, e.seq
             verdict.events += 1
     verdict.last_seq = last_seq or None
-    if last_seq < head.seq:
-        first_gone = max(last_seq + 1, head.first_seq)
-        return _fail(verdict, "truncated", first_gone, None,
-                     f"truncated: events {first_gone}–{head.seq} are missing from the end")
     if not chain.same(prev, head.last_hash):
         return _fail(verdict, "head", head.seq, None, "chain head does not match the last event")
     verdict.head_hash = prev
@@ -115,6 +127,29 @@ def verify(*, anchors: list[tuple[int, str]] = (), now: datetime | None = None) 
         verdict.notes.append(f"events before {head.first_seq} pruned (older than "
                              f"{head.pruned_before:%Y-%m-%d} UTC); the chain is checked from that checkpoint")
     return _anchors(verdict, anchors, seen_anchors, pruned_below=head.first_seq)
+
+
+def _head():
+    """The chain head as it is now (a plain row: never a cached object)."""
+    return db.session.execute(select(_head_table).where(_head_table.c.id == 1)).first()
+
+
+def _rows(from_seq: int):
+    """The next batch of events (plain rows: nothing piles up in the session on a long trail)."""
+    return db.session.execute(select(_events).where(_events.c.seq >= from_seq).order_by(_events.c.seq)
+                              .limit(BATCH)).all()
+
+
+def _head_problem(key: bytes, head, now: datetime) -> tuple | None:
+    mac = chain.head_mac(key, seq=head.seq, last_hash=head.last_hash, first_seq=head.first_seq,
+                         first_prev_hash=head.first_prev_hash, pruned_before=head.pruned_before)
+    if not chain.same(mac, head.mac):
+        return ("head", head.seq, None, "chain head does not match its seal: edited, or AUDIT_KEY/SECRET_KEY is "
+                "not the one the chain was made with")
+    if head.pruned_before and head.pruned_before > now - timedelta(days=MIN_RETENTION_DAYS):
+        return ("pruned", head.first_seq, None,
+                f"pruned: events up to {head.first_seq - 1} were removed before they were six months old")
+    return None
 
 
 def _anchors(verdict: Verdict, anchors, seen: dict, pruned_below: int = 1) -> Verdict:

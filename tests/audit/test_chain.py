@@ -8,6 +8,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from gongfa import create_app
+from gongfa.audit import integrity
 from gongfa.audit import services as audit
 from gongfa.audit.models import AuditChain, AuditEvent
 from gongfa.db import db
@@ -180,7 +181,7 @@ def _race(world, runner, config):
                 from gongfa.people.models import User
 
                 user = db.session.scalar(db.select(User).where(User.username == usernames[i % len(usernames)]))
-                start.wait()
+                start.wait(timeout=60)
                 for n in range(6):
                     people.set_locale(user, ["ug", "kk_Arab"][n % 2])
                     audit.record("race.step", user, after={"thread": i, "n": n})
@@ -189,13 +190,20 @@ def _race(world, runner, config):
                 db.engine.dispose()
         except Exception as error:  # noqa: BLE001 (reported below)
             errors.append(repr(error))
+            start.abort()  # the others must not wait for this one for ever
 
     pool = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
     for t in pool:
         t.start()
+    checks = 0
+    while any(t.is_alive() for t in pool):  # verify, as cron would, while the workers commit
+        verdict = integrity.verify()
+        assert verdict.ok, verdict.problem
+        db.session.remove()
+        checks += 1
     for t in pool:
         t.join()
-    assert not errors
+    assert not errors and checks
     seqs = db.session.scalars(db.select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, len(seqs) + 1))
     assert db.session.scalar(db.select(db.func.count()).where(AuditEvent.action == "race.step")) == threads * 6
