@@ -134,6 +134,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Each views module attaches its routes to its package's blueprint when imported.
+    from gongfa.audit import views as audit_views
     from gongfa.auth import views as auth_views
     from gongfa.duty import views as duty_views
     from gongfa.home import views as home_views
@@ -147,7 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.worklog import views as worklog_views
 
     for module in (home_views, auth_views, org_views, people_views, duty_views, public, signup_views, signup_public,
-                   mediation_views, worklog_views, ledger_views):
+                   mediation_views, worklog_views, ledger_views, audit_views):
         app.register_blueprint(module.bp)
     app.register_blueprint(ledger_views.verify_bp)
 

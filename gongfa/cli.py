@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask translate …``, ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``."""
+"""Command-line tools: ``flask translate …``, ``flask seed-demo``, ``flask demo-logins``, ``flask create-admin``;
+``flask audit …``, ``flask backup`` and ``flask restore`` live in gongfa/audit/cli.py."""
 
 import re
 import subprocess
@@ -209,5 +210,8 @@ def duty_sync_holidays(years: tuple[int, ...]):
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (translate, seed_demo, demo_logins, create_admin, duty_cli):
+    from gongfa.audit.cli import audit_cli, backup_command, restore_command
+
+    for command in (translate, seed_demo, demo_logins, create_admin, duty_cli, audit_cli, backup_command,
+                    restore_command):
         app.cli.add_command(command)

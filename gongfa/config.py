@@ -82,4 +82,14 @@ DEFAULTS: dict = {
     # A demo site (bash .ci/serve sets GONGFA_DEMO=true): only then does `flask seed-demo` load its accounts,
     # whose password is published.
     "DEMO": False,
+    # Audit trail (README "Audit trail"): the key of its digests and hash chain (None: SECRET_KEY; set it to
+    # the old SECRET_KEY before rotating that), how long events are kept (at least 183 days, Cybersecurity
+    # Law art. 21), and the most rows one .xlsx export holds.
+    "AUDIT_KEY": None,
+    "AUDIT_RETENTION_DAYS": 365,
+    "AUDIT_EXPORT_MAX_ROWS": 20000,
+    # flask backup: where copies go (None: instance/backups) and, for PostgreSQL, the directory of
+    # pg_dump/pg_restore matching the server's major version (None: the ones on PATH).
+    "BACKUP_DIR": None,
+    "PG_BIN_DIR": None,
 }

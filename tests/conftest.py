@@ -144,6 +144,7 @@ class World:
         self.person("admin", "州管理员", Role.BUREAU_ADMIN, "P")
         self.person("county", "博乐管理员", Role.BUREAU_ADMIN, "C1")
         self.person("inspector", "验收员", Role.INSPECTOR, "P")
+        self.person("auditor", "州审计员", Role.AUDITOR, "P")
         self.person("head", "李所长", Role.STATION_HEAD, "T1")
         self.person("head2", "托里所长", Role.STATION_HEAD, "T3")
         self.person("officer", "阿依古丽·买买提", Role.OFFICER, "V1", native="ئايگۈل مەمەت")

@@ -10,9 +10,10 @@ import pytest
 from gongfa.org import services as org
 from gongfa.people.models import Membership
 
-ROLES = ["admin", "moved", "county", "county2", "inspector", "head", "officer", "lawyer", "lawyer2", "mediator", None]
+ROLES = ["admin", "moved", "county", "county2", "inspector", "head", "officer", "lawyer", "lawyer2", "mediator", "auditor", None]
 ALL = set(ROLES)
-STAFF = ALL - {None}
+# The auditor (等保2.0 审计管理员) reads the audit trail and nothing else: not part of STAFF.
+STAFF = ALL - {None, "auditor"}
 # Bureau admins: of the prefecture ("admin", and "moved", who was 营盘社区's officer until 2025), of 博乐市
 # ("county": C1, where V1–V3 lie) and of 精河县 ("county2": C2, with V4).
 PREFECTURE = {"admin", "moved"}
@@ -135,7 +136,7 @@ MATRIX = [
     ("home.language", "POST", "/lang", ALL),
     ("auth.login", "GET", "/auth/login", ALL),
     ("auth.logout", "POST", "/auth/logout", ALL),
-    ("auth.password", "GET", "/auth/password", STAFF),
+    ("auth.password", "GET", "/auth/password", STAFF | {"auditor"}),
     ("auth.activate", "GET", "/auth/activate", ALL),
     ("org.units", "GET", "/org/units", READERS),
     ("org.unit_show", "GET", "/org/units/{V1}", V1_STAFF),
@@ -250,6 +251,11 @@ MATRIX = [
     ("ledger.draw_show", "GET", "/ledger/inspection/{DRAW}", PREFECTURE | {"inspector"}),  # a prefecture-wide draw
     ("verify.show", "GET", "/verify/", ALL),
     ("public.village", "GET", "/v/652701100001", ALL),
+    # The audit trail: bureau admins (a county's see their county) and the auditor, who sees nothing else.
+    ("audit.events", "GET", "/audit/", ANY_ADMIN | {"auditor"}),
+    ("audit.events", "GET", "/audit/?person=officer&date_from=2026-01-01", ANY_ADMIN | {"auditor"}),
+    ("audit.events", "POST", "/audit/", ANY_ADMIN | {"auditor"}),  # check a number (422: none given)
+    ("audit.export", "GET", "/audit/export.xlsx", ANY_ADMIN | {"auditor"}),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
 SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),

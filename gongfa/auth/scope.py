@@ -39,8 +39,9 @@ class Scope:
         return any(r in self.paths_by_role for r in roles)
 
     def paths(self, *roles: Role) -> set[str]:
-        """Unit paths reached through ``roles`` (all roles when none are given)."""
-        wanted = roles or tuple(self.paths_by_role)
+        """Unit paths reached through ``roles`` (when none are given, every role that reaches records:
+        not the auditor's, which reaches only the audit trail)."""
+        wanted = roles or tuple(r for r in self.paths_by_role if r != Role.AUDITOR)
         return set().union(*(self.paths_by_role.get(r, set()) for r in wanted)) if wanted else set()
 
     def covers(self, unit: Unit | None, *roles: Role) -> bool:

@@ -28,6 +28,7 @@ DEMO_ACCOUNTS = [
     ("officer", Role.OFFICER, "652701100001", "营盘社区"),
     ("lawyer", Role.LAWYER, "652701100", "小营盘镇（值班）及其村居（法律顾问）"),
     ("mediator", Role.MEDIATOR, "652701100", "小营盘镇工作站"),
+    ("auditor", Role.AUDITOR, "652700", "州司法局（审计日志，只读）"),
 ]
 
 # Places left short on purpose: (unit code, requirement skipped)
@@ -394,5 +395,7 @@ def seed() -> dict[str, int]:
             point.hours = "周一至周五 10:00–14:00"
     db.session.flush()
     sessions = _seed_duty(list(townships.values()), list(villages.values()))
+    # The auditor last, so that every other demo record stays as it was.
+    member(person("auditor"), pref, Role.AUDITOR, "审计员")
     return {"sessions": sessions, "units": 1 + len(counties) + len(townships) + len(villages) + 1,
             "firms": len(data.LAW_FIRMS), "users": counters["users"]}

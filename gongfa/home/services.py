@@ -23,6 +23,7 @@ class HomePanels:
     villages: list[tuple[Unit, Assignment | None]] = field(default_factory=list)  # village + adviser
     stations: list[ServicePoint] = field(default_factory=list)
     my_sessions: bool | None = None  # set for lawyers: the "my visits" button
+    audit_trail: bool = False  # bureau admins and auditors: the link to the audit trail
 
 
 def home_panels(user: User, scope: Scope) -> HomePanels:
@@ -31,6 +32,7 @@ def home_panels(user: User, scope: Scope) -> HomePanels:
     panels = HomePanels(roles=sorted(scope.roles, key=list(Role).index))
     if scope.has(Role.LAWYER):
         panels.my_sessions = True
+    panels.audit_trail = scope.has(Role.BUREAU_ADMIN, Role.AUDITOR)
     if scope.has(*READERS):
         flt = scope.unit_filter(*READERS)
         panels.counts = dict(db.session.execute(

@@ -34,6 +34,7 @@ MENU = [
     ("org.assignments", _l("对接安排"), (Role.BUREAU_ADMIN, Role.INSPECTOR)),
     ("people.users", _l("工作人员"), (Role.BUREAU_ADMIN, Role.INSPECTOR)),
     ("org.import_", _l("导入"), (Role.BUREAU_ADMIN,)),
+    ("audit.events", _l("审计日志"), (Role.BUREAU_ADMIN, Role.AUDITOR)),
 ]
 
 

@@ -19,6 +19,7 @@ class Role(TitledEnum):
     LAWYER = "lawyer"
     MEDIATOR = "mediator"
     INSPECTOR = "inspector"
+    AUDITOR = "auditor"  # 等保2.0 审计管理员: reads the audit trail, nothing else
     OTHER = "other"  # the "+N": volunteers, 乡贤 helpers, grid workers; no extra rights
 
     @classmethod
@@ -30,6 +31,7 @@ class Role(TitledEnum):
             "lawyer": _l("律师"),
             "mediator": _l("人民调解员"),
             "inspector": _l("验收检查人员"),
+            "auditor": _l("审计员"),
             "other": _l("其他工作人员"),
         }
 

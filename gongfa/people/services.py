@@ -19,6 +19,7 @@ from gongfa.people.models import Membership, Role, User
 ROLE_POINTS = {
     Role.BUREAU_ADMIN: {PointKind.CENTRE},
     Role.INSPECTOR: {PointKind.CENTRE},
+    Role.AUDITOR: {PointKind.CENTRE},
     Role.STATION_HEAD: {PointKind.STATION},
     Role.OFFICER: {PointKind.STUDIO},
     Role.LAWYER: {PointKind.STATION, PointKind.CENTRE},
