@@ -104,8 +104,9 @@ def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None, d
         log_path = tmp / "gunicorn.log"
         if info is not None:
             info.update(database_url=db_url, storage_uri=storage_uri, port=port, log_path=log_path)
-        env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": db_url, "GONGFA_SECRET_KEY": "live-server", "GONGFA_DEMO": "true",
-               "GONGFA_SESSION_COOKIE_SECURE": "false", "GONGFA_RATELIMIT_LOGIN": "1000 per minute",
+        env = {**os.environ, "GONGFA_SQLALCHEMY_DATABASE_URI": db_url, "GONGFA_SECRET_KEY": "live-server",
+               "GONGFA_DEMO": "true", "GONGFA_SESSION_COOKIE_SECURE": "false",
+               "GONGFA_RATELIMIT_LOGIN": "1000 per minute",
                "GONGFA_PUBLIC_BASE_URL": url, **extra_env, "GONGFA_RATELIMIT_STORAGE_URI": storage_uri}
         flask = [sys.executable, "-m", "flask", "--app", "app"]
         subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)

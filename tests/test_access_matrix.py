@@ -10,7 +10,8 @@ import pytest
 from gongfa.org import services as org
 from gongfa.people.models import Membership
 
-ROLES = ["admin", "moved", "county", "county2", "inspector", "head", "officer", "lawyer", "lawyer2", "mediator", "auditor", None]
+ROLES = ["admin", "moved", "county", "county2", "inspector", "head", "officer", "lawyer", "lawyer2", "mediator",
+         "auditor", None]
 ALL = set(ROLES)
 # The auditor (等保2.0 审计管理员) reads the audit trail and nothing else: not part of STAFF.
 STAFF = ALL - {None, "auditor"}
@@ -211,7 +212,7 @@ MATRIX = [
     ("booking.sessions", "GET", "/v/652701100001/book", ALL),
     ("booking.book", "GET", "/book/{S_V1}", ALL),
     # Residents book; staff book for them at their own places; the read-only inspector books nothing.
-    ("booking.book", "POST", "/book/{S_V1}", ALL - {"inspector", "county2", "lawyer2"}),
+    ("booking.book", "POST", "/book/{S_V1}", ALL - {"inspector", "county2", "lawyer2", "auditor"}),
     ("booking.receipt", "GET", "/b/{rcpt}", ALL),
     ("booking.cancel", "POST", "/b/{rcpt}/cancel", ALL),
     ("booking.rate", "POST", "/b/{rcpt}/rate", ALL),

@@ -91,7 +91,8 @@ def test_numbers_too_big_for_a_database_id_are_not_found(world, client, auth, ap
                 failures.append(f"{method} {url}: {response.status_code}")
     for url in ("/org/units?page=", "/org/units/new?parent=", "/org/assignments/new?unit=", "/people/?page=",
                 "/org/assignments?page=", "/mediation/new?booking=", "/log/new?session=", "/ledger/?year=",
-                "/ledger/?quarter=", "/ledger/statistics/{T1}.xlsx?year=".format(**ids)):
+                "/ledger/?quarter=", "/ledger/statistics/{T1}.xlsx?year=".format(**ids), "/audit/?before=",
+                "/audit/?object_id=", "/audit/export.xlsx?object_id="):
         response = client.get(url + huge)
         if response.status_code >= 500:
             failures.append(f"GET {url}{huge}: {response.status_code}")
@@ -113,3 +114,12 @@ def test_redirects_after_login_and_language_stay_on_the_site(world, client, targ
     response = client.post("/auth/login", query_string={"next": target},
                            data={"username": "admin", "password": "Test.password.1"})
     assert response.headers["Location"] == "/"
+
+
+def test_a_number_no_record_can_have_is_told_next_to_its_field(world, client, auth):
+    """The audit search's object number, 30 digits long: a message, not a database overflow."""
+    auth.login("admin")
+    response = client.get("/audit/?object_id=" + "9" * 30)
+    assert response.status_code == 422
+    assert "数字太大。" in response.text
+    assert "9" * 30 in response.text  # what was typed stays in the box

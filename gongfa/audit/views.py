@@ -14,6 +14,7 @@ from gongfa.audit.forms import AuditSearchForm, NumberCheckForm
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db, utcnow
 from gongfa.people.models import Role
+from gongfa.web.params import db_id
 from gongfa.web.rendering import render_page
 
 READERS = (Role.BUREAU_ADMIN, Role.AUDITOR)
@@ -52,7 +53,7 @@ def events():
         return redirect(url_for("audit.events", **{**_search_args(),
                                                    "digest": services.value_digest(check.number.data)}), 303)
     form = _form()
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=db_id)
     found = [] if form.errors else services.search(paths=_reach(), **form.filters(), before_seq=before, limit=PAGE)
     more = len(found) > PAGE
     found = found[:PAGE]

@@ -21,6 +21,8 @@ from gongfa.people.models import Membership, Role, User
 # Roles that reach only the units they are recorded at, not the units below: a duty lawyer sits at
 # the station, which is the township's unit; the township's villages each have their own adviser.
 EXACT_ROLES = frozenset({Role.LAWYER})
+# Roles that reach no records through their unit: the auditor reads only the audit trail.
+NO_RECORDS = frozenset({Role.AUDITOR})
 
 
 @dataclass
@@ -41,14 +43,18 @@ class Scope:
     def paths(self, *roles: Role) -> set[str]:
         """Unit paths reached through ``roles`` (when none are given, every role that reaches records:
         not the auditor's, which reaches only the audit trail)."""
-        wanted = roles or tuple(r for r in self.paths_by_role if r != Role.AUDITOR)
+        wanted = self._wanted(roles)
         return set().union(*(self.paths_by_role.get(r, set()) for r in wanted)) if wanted else set()
+
+    def _wanted(self, roles: tuple[Role, ...]) -> tuple[Role, ...]:
+        """``roles``, or when none are given every role held that reaches records."""
+        return roles or tuple(r for r in self.paths_by_role if r not in NO_RECORDS)
 
     def covers(self, unit: Unit | None, *roles: Role) -> bool:
         """Whether ``unit`` is inside (or is) a unit reached through ``roles`` (is one, for EXACT_ROLES)."""
         if unit is None:
             return False
-        for role in roles or tuple(self.paths_by_role):
+        for role in self._wanted(roles):
             for p in self.paths_by_role.get(role, ()):
                 if unit.path == p or (role not in EXACT_ROLES and unit.path.startswith(p)):
                     return True
@@ -64,7 +70,7 @@ class Scope:
 
     def unit_filter(self, *roles: Role):
         """A SQL condition on Unit.path limiting a query to the scope."""
-        wanted = roles or tuple(self.paths_by_role)
+        wanted = self._wanted(roles)
         subtree = set().union(*(self.paths_by_role.get(r, set()) for r in wanted if r not in EXACT_ROLES))
         exact = set().union(*(self.paths_by_role.get(r, set()) for r in wanted if r in EXACT_ROLES)) - subtree
         if not subtree and not exact:

@@ -25,6 +25,7 @@ from wtforms.validators import StopValidation
 
 from gongfa.i18n import _l
 from gongfa.web.fonts import unprintable
+from gongfa.web.params import MAX_ID
 
 # Bidi controls (Trojan-Source style spoofing) and invisible characters.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -297,6 +298,9 @@ class LocalIntegerField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(_l("请填写整数。"))) from error
+        if self.data is not None and abs(self.data) > MAX_ID:  # no database column holds it: an overflow
+            self.data = None
+            raise ValueError(str(_l("数字太大。")))
 
 
 class FormTokenField(HiddenField):

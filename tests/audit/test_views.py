@@ -53,7 +53,7 @@ def test_bureau_admins_find_the_trail_from_their_home_page(world, client, auth):
 
 
 def test_the_prefecture_reads_everything_a_county_only_its_own(world, client, auth):
-    auth_services.authenticate(username="nobody-here", password="x")  # an unknown name: about no unit
+    auth_services.authenticate(username="nobody-here", password="x", ip="203.0.113.9")  # an unknown name: about no unit
     people.set_locale(world.users["head2"], "ug")  # 托里镇, 精河县
     people.set_locale(world.users["officer"], "kk_Arab")  # 营盘社区, 博乐市
     db.session.commit()
