@@ -70,7 +70,7 @@ def test_the_case_list_filter_only_filters(world, client, auth, app, status):
         assert f'<option value="{status}" selected>' in response.text
 
 
-HUGE = [str(2**63), str(2**64), "9" * 30, str(2**63 - 1), "-1", "0"]
+HUGE = [str(2**31), str(2**63), str(2**64), "9" * 30, str(2**63 - 1), "-1", "0"]
 
 
 @pytest.mark.parametrize("huge", HUGE)

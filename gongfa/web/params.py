@@ -1,14 +1,14 @@
 """Values read from paths and query strings: ids that fit the database, page numbers, same-site redirects.
 
-A number typed into a URL is ordinary input: one that does not fit a database id (≥ 2⁶³) must read as
-"not found", never reach the database as an overflow (a 500 on SQLite and PostgreSQL alike).
+A number typed into a URL is ordinary input: one that does not fit a database id (≥ 2³¹, PostgreSQL's
+INTEGER) must read as "not found", never reach the database as an overflow (a 500).
 """
 
 from urllib.parse import urlsplit
 
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1  # BIGINT / SQLite INTEGER
+MAX_ID = 2**31 - 1  # ids and counts are INTEGER columns: 4 bytes on PostgreSQL (SQLite's hold more)
 MAX_PAGE = 100_000
 
 

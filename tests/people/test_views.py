@@ -142,7 +142,7 @@ def test_an_adviser_assignment_made_by_a_county_admin_gives_no_hold_on_another_c
     db.session.commit()
     made = client.post("/org/assignments/new", data={
         "kind": AssignmentKind.ADVISER_VILLAGE.value, "unit_id": str(admin.units["V2"].id), "lawyer_id": str(jinghe.id),
-        "law_firm_id": "", "starts_on": "2026-01-01", "note": ""})
+        "law_firm_id": "", "starts_on": "2026-01-01", "ends_on": "", "note": ""})  # as a browser sends it
     assert made.status_code == 303  # assigning a neighbouring county's lawyer is ordinary work
     assert client.get(f"/people/{jinghe.id}/password").status_code == 403
     assert client.post(f"/people/{jinghe.id}/password", data={"password": "Taken.over.123"}).status_code == 403
