@@ -81,6 +81,7 @@ def generate(db_url: str) -> dict:
 
 def render(db_url: str, kind: str, unit_id: int, lang: str, warmed: bool = False) -> None:
     """Child process: render one PDF (in ``lang``) twice and print the figures as JSON."""
+    from gongfa import clock as gongfa_clock
     from gongfa import create_app
     from gongfa.db import db
     from gongfa.ledger import services as ledger
@@ -89,7 +90,7 @@ def render(db_url: str, kind: str, unit_id: int, lang: str, warmed: bool = False
     from gongfa.worklog.models import Category
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench", "SERVER_NAME": "localhost"})
-    first, last = ledger.quarter_bounds(YEAR, QUARTER)
+    first, last = gongfa_clock.quarter_bounds(YEAR, QUARTER)
     timings, pages, size = [], 0, 0
     with app.app_context(), app.test_request_context():
         if warmed:

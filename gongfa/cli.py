@@ -4,12 +4,13 @@
 import re
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+
+from gongfa import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
@@ -164,7 +165,7 @@ def create_admin(username: str, full_name: str, unit_code: str, password: str):
     if password_problems(password):
         raise click.ClickException("password too weak (see PASSWORD_MIN_LENGTH)")
     user = people.create_user(username=username.strip().lower(), full_name=full_name, password=password)
-    people.add_membership(user=user, point=org.point_of(unit), role=Role.BUREAU_ADMIN, starts_on=date.today())
+    people.add_membership(user=user, point=org.point_of(unit), role=Role.BUREAU_ADMIN, starts_on=clock.today())
     db.session.commit()
     click.echo(f"created {user.username}")
 
@@ -180,7 +181,7 @@ def duty_generate(weeks: int, months: int):
     from gongfa.db import db
     from gongfa.duty import services as duty
 
-    created = duty.generate_all(first=duty.today_in_beijing(), weeks=weeks, months=months)
+    created = duty.generate_all(first=clock.today(), weeks=weeks, months=months)
     db.session.commit()
     click.echo(f"sessions created: {created}")
 
@@ -191,7 +192,7 @@ def duty_close_month():
     from gongfa.db import db
     from gongfa.duty import services as duty
 
-    missed = duty.mark_missed(today=duty.today_in_beijing())
+    missed = duty.mark_missed(today=clock.today())
     db.session.commit()
     click.echo(f"visits marked missed: {missed}")
 
@@ -203,7 +204,7 @@ def duty_sync_holidays(years: tuple[int, ...]):
     from gongfa.db import db
     from gongfa.duty import services as duty
 
-    added = duty.sync_national_holidays(list(years) or [duty.today_in_beijing().year + 1])
+    added = duty.sync_national_holidays(list(years) or [clock.today().year + 1])
     db.session.commit()
     click.echo(f"holidays added: {added}")
 

@@ -8,6 +8,8 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gongfa import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -27,8 +29,8 @@ db = SQLAlchemy(model_class=Base)
 
 
 def utcnow() -> datetime:
-    """Now, as an aware UTC datetime (stored); displayed in Beijing time."""
-    return datetime.now(UTC)
+    """Now, as an aware UTC datetime (stored); displayed in Beijing time. The one clock's (gongfa.clock)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

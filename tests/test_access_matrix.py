@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from gongfa import clock
 from gongfa.org import services as org
 from gongfa.people.models import Membership
 
@@ -34,7 +35,7 @@ def _sessions(w):
     from gongfa.duty import services as duty
     from gongfa.duty.models import RuleKind
 
-    today = duty.today_in_beijing()
+    today = clock.today()
     made = {}
     for key, kind in (("T1", RuleKind.WEEKLY), ("V1", RuleKind.MONTHLY), ("V3", RuleKind.MONTHLY)):
         # Village visits later this month, so that residents can still book them.
@@ -76,7 +77,7 @@ def _entries(w, sessions):
     for key in ("V1", "V3"):
         made[key], _ = worklog.create_entry(
             lawyer=w.users["lawyer"], point=org.point_of(w.units[key]), session=sessions[key], form_token=None,
-            submit=True, today=date.today(), served_on=date.today(), starts_at=time(9, 0), ends_at=time(10, 0),
+            submit=True, today=clock.today(), served_on=clock.today(), starts_at=time(9, 0), ends_at=time(10, 0),
             place="", persons="居民", mode=Mode.ON_SITE, category=Category.CONSULTATION, content="咨询", result="",
             referral=Referral.NONE)
     db.session.commit()
@@ -92,10 +93,10 @@ def _cases(w):
     for key in ("V1", "V3"):
         made[key] = mediation.open_case(
             point=org.point_of(w.units[key]), source=CaseSource.APPLICATION, category="02", summary="排水沟",
-            requests="", applied_on=date.today(), actor=w.users["admin"],
+            requests="", applied_on=clock.today(), actor=w.users["admin"],
             parties=[{"side": PartySide.APPLICANT, "name": "甲", "phone": "13800000009"},
                      {"side": PartySide.RESPONDENT, "name": "乙"}])
-    follow = mediation.plan_follow_up(made["V1"], today=date.today())
+    follow = mediation.plan_follow_up(made["V1"], today=clock.today())
     db.session.commit()
     return {"C_V1": made["V1"].id, "C_V3": made["V3"].id, "PA1": made["V1"].parties[0].id, "F1": follow.id}
 
@@ -119,7 +120,7 @@ def _ids(w):
         "P1": org.point_of(w.units["V1"]).id, "PT1": org.point_of(w.units["T1"]).id,
         "P4": org.point_of(w.units["V4"]).id,
         "firm": w.firm.id, "adv": adviser.id, "officer": w.users["officer"].id, "head2": w.users["head2"].id,
-        "m_off": membership.id, **_sessions(w), "year": date.today().year, "month": date.today().month,
+        "m_off": membership.id, **_sessions(w), "year": clock.today().year, "month": clock.today().month,
         **_multi_unit(w),
     }
 

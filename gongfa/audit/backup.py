@@ -11,13 +11,11 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import URL, make_url
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from gongfa import clock
 
 
 class BackupError(Exception):
@@ -39,7 +37,7 @@ def engine_kind(url: str | URL) -> str:
 
 def default_path(url: str | URL, directory: Path, *, prefix: str = "gongfa") -> Path:
     """instance/backups/gongfa-20261207-031500.sqlite (or .dump), stamped in Beijing time."""
-    stamp = datetime.now(BEIJING).strftime("%Y%m%d-%H%M%S")
+    stamp = clock.beijing_now().strftime("%Y%m%d-%H%M%S")
     return directory / f"{prefix}-{stamp}.{'sqlite' if engine_kind(url) == 'sqlite' else 'dump'}"
 
 

@@ -9,7 +9,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from gongfa.audit import readable
-from gongfa.audit.services import BEIJING
+from gongfa.clock import BEIJING
 from gongfa.web.rendering import local_name
 
 

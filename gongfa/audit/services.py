@@ -5,7 +5,6 @@ import json
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
@@ -15,11 +14,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from gongfa import clock
 from gongfa.audit import chain, masking
 from gongfa.audit.models import AuditChain, AuditEvent
+from gongfa.clock import BEIJING
 from gongfa.db import db
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 # Never copied into the trail, not even masked.
 SECRET_FIELDS = {"password_hash", "activation_nonce"}
 
@@ -143,7 +143,7 @@ def user_path(user_id: int | None) -> str:
     from gongfa.org.models import ServicePoint, Unit
     from gongfa.people.models import Membership
 
-    today = date.today()
+    today = clock.today()
     paths = db.session.scalars(
         select(Unit.path).join(ServicePoint, ServicePoint.unit_id == Unit.id)
         .join(Membership, Membership.point_id == ServicePoint.id)

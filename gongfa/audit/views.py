@@ -3,12 +3,12 @@
 A prefecture-level admin or auditor reads every event; a county's read the events about their county.
 """
 
-from datetime import datetime
 from io import BytesIO
 
 from flask import current_app, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
+from gongfa import clock
 from gongfa.audit import bp, exports, readable, services
 from gongfa.audit.forms import AuditSearchForm, NumberCheckForm
 from gongfa.auth.scope import current_scope, roles_required
@@ -58,7 +58,7 @@ def events():
     more = len(found) > PAGE
     found = found[:PAGE]
     units = services.units_on({e.unit_path for e in found})
-    rows = [(e, e.at.astimezone(services.BEIJING).strftime("%Y-%m-%d %H:%M:%S"), readable.action_title(e.action),
+    rows = [(e, e.at.astimezone(clock.BEIJING).strftime("%Y-%m-%d %H:%M:%S"), readable.action_title(e.action),
              readable.object_title(e.object_type), units.get(e.unit_path), readable.changes(e.before, e.after))
             for e in found]
     return render_page("audit/events.html", form=check if check.errors else form, search_form=form, check=check,
@@ -86,6 +86,6 @@ def export():
                                       cap=cap, generated=utcnow(), search_url=url_for("audit.events", **_search_args()))
     services.record_export(filters=form.filters(), rows=len(found), capped=capped)
     db.session.commit()
-    stamp = datetime.now(services.BEIJING).strftime("%Y%m%d-%H%M")
+    stamp = clock.beijing_now().strftime("%Y%m%d-%H%M")
     return send_file(BytesIO(workbook), as_attachment=True, download_name=f"{_('审计日志')}-{stamp}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

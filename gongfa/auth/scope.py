@@ -14,6 +14,7 @@ from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
+from gongfa import clock
 from gongfa.db import db
 from gongfa.org.models import Assignment, AssignmentKind, ServicePoint, Unit
 from gongfa.people.models import Membership, Role, User
@@ -83,7 +84,7 @@ class Scope:
 
 def scope_for(user: User, on: date | None = None) -> Scope:
     """Compute a user's scope from memberships and adviser assignments current on ``on`` (two queries)."""
-    on = on or date.today()
+    on = on or clock.today()
     scope = Scope()
     held = db.session.execute(
         select(Membership.role, Unit.path)

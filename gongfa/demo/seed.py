@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from gongfa import clock
 from gongfa.auth import services as auth_services
 from gongfa.demo import data
 from gongfa.org import services as org
@@ -66,7 +67,7 @@ def _seed_duty(townships, villages) -> int:
     from gongfa.duty import services as duty
     from gongfa.duty.models import RuleKind
 
-    today = duty.today_in_beijing()
+    today = clock.today()
     duty.sync_national_holidays([2025, 2026, today.year, today.year + 1])
     duty.seed_xinjiang_2025()
     for town in townships:

@@ -8,6 +8,7 @@ from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gongfa import clock
 from gongfa.duty import services
 from gongfa.duty.models import DutySession, SessionStatus
 from gongfa.i18n import _l
@@ -31,8 +32,8 @@ def ics_response(sessions: list[DutySession]):
     for s in sessions:
         event = Event()
         event.add("uid", session_uid(s))
-        event.add("dtstart", datetime.combine(s.on, s.starts_at, tzinfo=services.BEIJING))
-        event.add("dtend", datetime.combine(s.on, s.ends_at, tzinfo=services.BEIJING))
+        event.add("dtstart", datetime.combine(s.on, s.starts_at, tzinfo=clock.BEIJING))
+        event.add("dtend", datetime.combine(s.on, s.ends_at, tzinfo=clock.BEIJING))
         event.add("summary", f"{s.kind.title} · {local_name(s.point)}")
         event.add("location", s.point.address or local_name(s.point))
         event.add("status", "CANCELLED" if s.status == SessionStatus.CANCELLED else

@@ -9,12 +9,12 @@ import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from gongfa.audit import services as audit
+from gongfa.clock import BEIJING
 from gongfa.db import db, utcnow
 from gongfa.duty.models import (
     OPEN_STATUSES,
@@ -30,13 +30,11 @@ from gongfa.duty.models import (
     SessionChange,
     SessionStatus,
 )
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services as org
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 # chinese-calendar names its holidays in English; we show the official Chinese names (translated).
 HOLIDAY_NAMES = {
@@ -58,11 +56,6 @@ class StaleSessionError(ServiceError):
 
     def __init__(self):
         super().__init__(_l("这条安排刚刚被别人修改过。下面是最新情况，请确认后再操作。"))
-
-
-def today_in_beijing() -> date:
-    """Today's date in 北京时间 (the official clock, also in Xinjiang)."""
-    return datetime.now(BEIJING).date()
 
 
 # --- holidays --------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from gongfa import clock
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.duty import bp, exports, services
@@ -24,9 +25,9 @@ from gongfa.duty.forms import (
     SwapForm,
 )
 from gongfa.duty.models import DutySession, ExtraKind, HolidayPolicy, HolidayScope, RuleKind, SessionStatus
+from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
@@ -77,7 +78,7 @@ def actions_for(session: DutySession) -> set[str]:
         possible.add("accept")
     if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED, SessionStatus.CONFIRMED):
         possible |= {"decline", "propose", "substitute"}
-    if status == SessionStatus.CONFIRMED and session.on == services.today_in_beijing():
+    if status == SessionStatus.CONFIRMED and session.on == clock.today():
         possible.add("check_in")
     if status == SessionStatus.CHECKED_IN:
         possible.add("check_out")
@@ -97,7 +98,7 @@ def _back(default: str) -> str:
 def _card(session: DutySession, *, status: int = 200, error: str = ""):
     """The session card alone (an htmx swap), ≤ 3 KB compressed."""
     return render_page("duty/card.html", s=session, actions=actions_for(session), error=error,
-                       today=services.today_in_beijing(), status=status)
+                       today=clock.today(), status=status)
 
 
 def _after_action(session: DutySession, error: str = ""):
@@ -130,7 +131,7 @@ def _run(session: DutySession, action, **kwargs):
 @roles_required(Role.LAWYER)
 def my():
     """My visits: upcoming Wednesdays and village visits, each with its one-tap actions."""
-    today = services.today_in_beijing()
+    today = clock.today()
     sessions = services.sessions_for_lawyer(current_user, first=today - timedelta(days=14),
                                             last=today + timedelta(days=62))
     sessions = [s for s in sessions if s.on >= today or s.status in (SessionStatus.CONFIRMED,
@@ -148,7 +149,7 @@ def session_show(session_id: int):
 
 
 def _show_session(session: DutySession, propose_form: ProposeForm | None, *, status: int = 200):
-    today = services.today_in_beijing()
+    today = clock.today()
     return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=propose_form,
                        history=services.load_history(session), today=today,
                        form=propose_form if propose_form is not None and propose_form.errors else None,
@@ -186,7 +187,7 @@ def session_decline(session_id: int):
 def _propose_form(session: DutySession, formdata=None) -> ProposeForm:
     form = ProposeForm(formdata=formdata, version=session.version)
     form.on.choices = [(d.isoformat(), format_date(d, "full")) for d in
-                       services.allowed_days(session, services.today_in_beijing())]
+                       services.allowed_days(session, clock.today())]
     return form
 
 
@@ -200,7 +201,7 @@ def session_propose(session_id: int):
     form = _propose_form(session, request.form)
     if not form.validate_on_submit():
         return _show_session(session, form, status=422)
-    return _run(session, services.propose, on=date.fromisoformat(form.on.data), today=services.today_in_beijing())
+    return _run(session, services.propose, on=date.fromisoformat(form.on.data), today=clock.today())
 
 
 @bp.route("/sessions/<int:session_id>/substitute", methods=["GET", "POST"])
@@ -227,7 +228,7 @@ def session_swap(session_id: int):
     if not _may(session, "substitute"):
         abort(403)
     form = SwapForm(version=session.version)
-    candidates = services.swap_candidates(session, today=services.today_in_beijing())
+    candidates = services.swap_candidates(session, today=clock.today())
     form.other_id.choices = [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in candidates]
     if form.validate_on_submit():
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
@@ -245,7 +246,7 @@ def village(unit_id: int):
     unit = require_unit(db.session.get(Unit, unit_id))
     if unit.level != UnitLevel.VILLAGE:
         abort(404)
-    today = services.today_in_beijing()
+    today = clock.today()
     sessions = services.sessions_at(Unit.id == unit.id, first=today.replace(day=1) - timedelta(days=92),
                                     last=today + timedelta(days=92))
     forms = {s.id: _propose_form(s) for s in sessions if "propose" in actions_for(s)}
@@ -278,7 +279,7 @@ def station_month(unit_id: int, year: int, month: int):
     return render_page("duty/station_month.html", unit=unit, first=first, weeks=weeks, by_day=by_day,
                        tasks=services.substitution_tasks(Unit.path.startswith(unit.path)),
                        holidays=services.holidays_between(first, last, unit), prev_month=prev_month,
-                       next_month=next_month, today=services.today_in_beijing())
+                       next_month=next_month, today=clock.today())
 
 
 @bp.route("/stations/<int:unit_id>/<int:year>/<int:month>/roster.pdf")
@@ -301,7 +302,7 @@ def roster_pdf(unit_id: int, year: int, month: int):
 @roles_required(*READERS)
 def compliance():
     """For each village and month: planned, confirmed, done, countersigned; per lawyer: hours and lectures."""
-    today = services.today_in_beijing()
+    today = clock.today()
     try:
         month = date.fromisoformat(request.args.get("month", "") + "-01") if request.args.get("month") else None
     except ValueError:
@@ -324,7 +325,7 @@ def generate():
     if not ActionForm().validate_on_submit():
         abort(400)
     points = org_services.points_in(current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))
-    created = services.generate_all(first=services.today_in_beijing(), points=points)
+    created = services.generate_all(first=clock.today(), points=points)
     db.session.commit()
     flash(_("已生成 %(n)d 条新的值班安排；已有的不会重复生成。", n=created), "success")
     return redirect(_back(url_for("home.index")), 303)
@@ -340,7 +341,7 @@ def rule_edit(point_id: int):
         abort(404)
     rule = services.rule_of(point)
     kind = RuleKind.WEEKLY if point.kind == PointKind.STATION else RuleKind.MONTHLY
-    form = RuleForm(obj=rule) if rule else RuleForm(weekday=2, day_of_month=15, valid_from=services.today_in_beijing())
+    form = RuleForm(obj=rule) if rule else RuleForm(weekday=2, day_of_month=15, valid_from=clock.today())
     form.weekday.choices = [(i, format_date(date(2026, 11, 23) + timedelta(days=i), "EEEE")) for i in range(7)]
     form.day_of_month.choices = [(d, str(d)) for d in range(1, 29)]
     form.holiday_policy.choices = HolidayPolicy.choices()
@@ -368,7 +369,7 @@ def rule_edit(point_id: int):
 @roles_required(*SUPERVISORS)
 def extra_new():
     """Schedule an evening or weekend clinic, a mobile clinic, a home visit or a lecture."""
-    form = ExtraSessionForm(on=services.today_in_beijing() + timedelta(days=7))
+    form = ExtraSessionForm(on=clock.today() + timedelta(days=7))
     form.extra_kind.choices = ExtraKind.choices()
     form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}") for p in org_services.points_in(
         current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))]
@@ -399,7 +400,7 @@ def extra_new():
 @roles_required(*READERS)
 def holidays():
     """Days off this year and next: national (from the package), Xinjiang (from the notice), local."""
-    today = services.today_in_beijing()
+    today = clock.today()
     form = HolidayForm()
     # Region-wide days move every county's sessions: only the prefecture's bureau enters them; a county's
     # bureau enters its own local closures.
@@ -453,6 +454,6 @@ def feed_manage():
 def feed(token: str):
     """The lawyer's sessions as an iCalendar feed (no login: the unguessable address is the key)."""
     lawyer = services.feed_owner(token[:64]) or abort(404)
-    today = services.today_in_beijing()
+    today = clock.today()
     sessions = services.sessions_for_lawyer(lawyer, first=today - timedelta(days=31), last=today + timedelta(days=120))
     return exports.ics_response(sessions)

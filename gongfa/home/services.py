@@ -1,11 +1,11 @@
 """What each role's home page shows, gathered in a handful of queries."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from gongfa import clock
 from gongfa.auth.scope import READERS, Scope
 from gongfa.db import db
 from gongfa.org import services as org_services
@@ -28,7 +28,7 @@ class HomePanels:
 
 def home_panels(user: User, scope: Scope) -> HomePanels:
     """Collect the home page for the roles a user holds today."""
-    today = date.today()
+    today = clock.today()
     panels = HomePanels(roles=sorted(scope.roles, key=list(Role).index))
     if scope.has(Role.LAWYER):
         panels.my_sessions = True

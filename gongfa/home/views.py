@@ -3,9 +3,9 @@
 from flask import redirect, request, session, url_for
 from flask_login import current_user
 
+from gongfa import clock
 from gongfa.auth.scope import current_scope
 from gongfa.db import db
-from gongfa.duty.services import today_in_beijing
 from gongfa.home import bp, services
 from gongfa.i18n import LOCALES, _l
 from gongfa.org.services import REQUIREMENT_TITLES
@@ -53,7 +53,7 @@ def index():
     if not current_user.is_authenticated:
         return render_page("home/directory.html", counties=services.directory())
     return render_page("home/index.html", panels=services.home_panels(current_user, current_scope()),
-                       titles=REQUIREMENT_TITLES, today=today_in_beijing())
+                       titles=REQUIREMENT_TITLES, today=clock.today())
 
 
 @bp.route("/lang", methods=["POST"])

@@ -5,7 +5,6 @@ are all read from sessions, work-log entries and ratings. Every print gets a sho
 page shows the SHA-256 of exactly what was printed, so a doctored page can be told from the record.
 """
 
-import calendar
 import hashlib
 import json
 import random
@@ -17,15 +16,16 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import DutySession, RuleKind, SessionStatus
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.ledger.models import InspectionDraw, PrintRecord, QuarterSubmission
 from gongfa.org import services as org
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.models import User
 from gongfa.signup.models import Booking, Rating, RatingValue
 from gongfa.worklog.models import Amendment, Category, EntryStatus, WorkLogEntry
@@ -37,23 +37,9 @@ DONE = (SessionStatus.DONE, SessionStatus.COUNTERSIGNED)
 # --- periods ---------------------------------------------------------------------------------
 
 
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    """First and last day of a quarter (1–3, 4–6, 7–9, 10–12)."""
-    if quarter not in (1, 2, 3, 4):
-        raise ServiceError(_l("季度只能是1到4。"), "quarter")
-    first = date(year, 3 * quarter - 2, 1)
-    last_month = 3 * quarter
-    return first, date(year, last_month, calendar.monthrange(year, last_month)[1])
-
-
-def quarter_of(day: date) -> tuple[int, int]:
-    """(year, quarter) of a day."""
-    return day.year, (day.month - 1) // 3 + 1
-
-
 def deadline(year: int, quarter: int, unit: Unit | None = None) -> date:
     """The quarter's last working day (holidays and 调休 counted): submission is due by then."""
-    first, last = quarter_bounds(year, quarter)
+    first, last = clock.quarter_bounds(year, quarter)
     holidays = duty.holidays_between(last - timedelta(days=20), last, unit)
     day = last
     while not duty.is_working_day(day, holidays):
@@ -322,7 +308,7 @@ def submit_quarter(township: Unit, year: int, quarter: int, *, pdf: bytes, actor
     """Freeze the quarter: statistics snapshot, ledger digest and the statistics PDF as printed."""
     if submission(township, year, quarter) is not None:
         raise ServiceError(_l("这个季度已经报送过了。"))
-    first, last = quarter_bounds(year, quarter)
+    first, last = clock.quarter_bounds(year, quarter)
     rows, total = statistics(township, first, last)
     records = quarter_records(township, first, last)
     sub = QuarterSubmission(unit_id=township.id, year=year, quarter=quarter, submitted_by_id=actor.id,
@@ -337,7 +323,7 @@ def submit_quarter(township: Unit, year: int, quarter: int, *, pdf: bytes, actor
 
 def changes_after(sub: QuarterSubmission, township: Unit) -> list[Amendment]:
     """Amendments to the quarter's entries made after it was submitted (they never alter the submission)."""
-    first, last = quarter_bounds(sub.year, sub.quarter)
+    first, last = clock.quarter_bounds(sub.year, sub.quarter)
     return list(db.session.scalars(
         select(Amendment).join(WorkLogEntry, WorkLogEntry.id == Amendment.entry_id)
         .join(ServicePoint, ServicePoint.id == WorkLogEntry.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
@@ -382,7 +368,7 @@ def draw(unit: Unit, *, year: int, quarter: int, per_township: int, actor: User,
     """Record an inspection draw with its seed, so anyone can check it was not picked by hand."""
     if per_township not in (2, 3):
         raise ServiceError(_l("每个乡镇抽2个或3个村（社区）。"), "per_township")
-    quarter_bounds(year, quarter)
+    clock.quarter_bounds(year, quarter)
     seed = seed if seed is not None else secrets.randbits(31)
     record = InspectionDraw(unit_id=unit.id, year=year, quarter=quarter, per_township=per_township, seed=seed,
                             villages=draw_villages(unit, per_township, seed), created_by_id=actor.id)

@@ -7,15 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_
 
+from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
-from gongfa.duty.services import today_in_beijing
+from gongfa.errors import ServiceError
 from gongfa.ledger import bp, exports, services
 from gongfa.ledger.forms import DrawForm, SubmitForm
 from gongfa.ledger.models import InspectionDraw, QuarterSubmission
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.web.params import small_int
 from gongfa.web.pdf import render_pdf_in
@@ -34,15 +34,15 @@ verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
 def _period() -> tuple[int, int, object, object]:
     """?year=&quarter= (quarter 0 = the whole year); this quarter by default."""
-    year, quarter = services.quarter_of(today_in_beijing())
+    year, quarter = clock.quarter_of(clock.today())
     year = request.args.get("year", type=small_int) or year
     quarter = request.args.get("quarter", type=small_int, default=quarter)
     if not 2000 <= year <= 2099 or quarter not in (0, 1, 2, 3, 4):
         abort(404)
     if quarter == 0:
-        first, last = services.quarter_bounds(year, 1)[0], services.quarter_bounds(year, 4)[1]
+        first, last = clock.quarter_bounds(year, 1)[0], clock.quarter_bounds(year, 4)[1]
     else:
-        first, last = services.quarter_bounds(year, quarter)
+        first, last = clock.quarter_bounds(year, quarter)
     return year, quarter, first, last
 
 
@@ -127,7 +127,7 @@ def _statistics_pdf(unit: Unit, year: int, quarter: int, first, last) -> bytes:
     printed = services.record_print(kind="statistics", unit=unit, first=first, last=last, records=records,
                                     actor=current_user)
     return _pdf("ledger/pdf/statistics.html", unit=unit, rows=rows, total=total, year=year, quarter=quarter,
-                code=printed.code, verify_url=_verify_url(printed.code), printed_on=today_in_beijing())
+                code=printed.code, verify_url=_verify_url(printed.code), printed_on=clock.today())
 
 
 @bp.route("/statistics/<int:unit_id>.pdf")
@@ -160,7 +160,7 @@ def quarter(unit_id: int, year: int, quarter: int):
     township = _unit(unit_id, UnitLevel.TOWNSHIP, STAT_READERS)
     if not (2000 <= year <= 2099 and quarter in (1, 2, 3, 4)):
         abort(404)
-    first, last = services.quarter_bounds(year, quarter)
+    first, last = clock.quarter_bounds(year, quarter)
     may_submit = current_scope().covers(township, Role.STATION_HEAD)
     sub = services.submission(township, year, quarter)
     form = SubmitForm()
@@ -181,7 +181,7 @@ def quarter(unit_id: int, year: int, quarter: int):
     return render_page("ledger/quarter.html", township=township, year=year, quarter=quarter, sub=sub, form=form,
                        may_submit=may_submit, deadline=services.deadline(year, quarter, township),
                        waiting=services.uncountersigned(township, first, last),
-                       after=services.changes_after(sub, township) if sub else [], today=today_in_beijing())
+                       after=services.changes_after(sub, township) if sub else [], today=clock.today())
 
 
 @bp.route("/submissions/<int:sub_id>.pdf")
@@ -204,7 +204,7 @@ def inspection():
     form = DrawForm()
     form.unit_id.choices = [(u.id, local_name(u)) for u in units]
     if request.method == "GET":
-        form.year.data, form.quarter.data = services.quarter_of(today_in_beijing())
+        form.year.data, form.quarter.data = clock.quarter_of(clock.today())
         form.per_township.data = 2
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
@@ -243,7 +243,7 @@ def draw_show(draw_id: int):
 def draw_volumes(draw_id: int):
     """All drawn villages' volumes for the quarter, as one PDF."""
     record = _draw(draw_id)
-    first, last = services.quarter_bounds(record.year, record.quarter)
+    first, last = clock.quarter_bounds(record.year, record.quarter)
     villages = services.drawn_villages(record)
     pdf = _pdf("ledger/pdf/volume.html", volumes=[_volume_ctx(u, first, last) for u in villages], year=record.year,
                quarter=record.quarter)

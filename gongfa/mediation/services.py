@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from gongfa.audit import services as audit
 from gongfa.db import db, utcnow
 from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind
+from gongfa.errors import ServiceError
 from gongfa.i18n import DEFAULT_LOCALE, _l
 from gongfa.mediation.models import (
     AgreementKind,
@@ -30,7 +31,6 @@ from gongfa.mediation.models import (
     PartySide,
 )
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
 from gongfa.signup.models import Booking, Rating, RatingValue
 

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
-from gongfa.duty.services import today_in_beijing
+from gongfa.errors import ServiceError
 from gongfa.mediation import bp, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
@@ -25,7 +26,6 @@ from gongfa.mediation.forms import (
 from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, FollowUp, MediationParty, PartySide
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Role, User
 from gongfa.signup import services as signup_services
 from gongfa.signup.models import Booking, RatingValue
@@ -62,7 +62,7 @@ def cases():
     wanted = request.args.get("status", "")
     wanted = wanted if wanted in CaseStatus._value2member_map_ else ""
     found = services.cases_in(current_scope().unit_filter(*READERS), status=CaseStatus(wanted) if wanted else None)
-    return render_page("mediation/list.html", cases=found, today=today_in_beijing(), wanted=wanted,
+    return render_page("mediation/list.html", cases=found, today=clock.today(), wanted=wanted,
                        statuses=list(CaseStatus), can_open=current_scope().has(*CASE_STAFF))
 
 
@@ -72,7 +72,7 @@ def _intake_form(formdata=None, booking: Booking | None = None, *, with_phone: b
     form.point_id.choices = [(p.id, local_name(p)) for p in points]
     form.category.choices = [("", "—")] + categories()
     if formdata is None:
-        form.applied_on.data = today_in_beijing()
+        form.applied_on.data = clock.today()
         form.source.data = CaseSource.APPLICATION.value
         if booking is not None:
             form.booking_id.data = str(booking.id)
@@ -124,10 +124,10 @@ def case_new():
 
 
 def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
-    today = today_in_beijing()
+    today = clock.today()
     act = current_scope().covers(case.point.unit, *CASE_STAFF)
     accept_form = CaseActionForm(version=case.version)
-    accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in services.mediators_for(case, today_in_beijing())]
+    accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
                                        if act and case.status == CaseStatus.APPLIED else [])
     defaults = {
         "reason_form": ReasonForm(version=case.version), "record_form": RecordForm(version=case.version,
@@ -173,10 +173,10 @@ def case_accept(case_id: int):
     """受理, naming the mediator."""
     case = _case(case_id, act=True)
     form = CaseActionForm()
-    form.mediator_id.choices = [(u.id, u.full_name) for u in services.mediators_for(case, today_in_beijing())]
+    form.mediator_id.choices = [(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
     return _step(case, form, services.accept, "accept_form",
                  lambda f: {"mediator": db.session.get(User, f.mediator_id.data) if f.mediator_id.data in
-                            [c for c, _ in f.mediator_id.choices] else None, "today": today_in_beijing()})
+                            [c for c, _ in f.mediator_id.choices] else None, "today": clock.today()})
 
 
 @bp.route("/<int:case_id>/refuse", methods=["POST"])
@@ -185,7 +185,7 @@ def case_refuse(case_id: int):
     """A party refuses mediation (Art. 17): the case ends."""
     case = _case(case_id, act=True)
     return _step(case, ReasonForm(), services.party_refuses, "reason_form",
-                 lambda f: {"reason": f.reason.data, "today": today_in_beijing()})
+                 lambda f: {"reason": f.reason.data, "today": clock.today()})
 
 
 @bp.route("/<int:case_id>/terminate", methods=["POST"])
@@ -214,7 +214,7 @@ def case_agreement(case_id: int):
     return _step(case, AgreementForm(), services.record_agreement, "agreement_form",
                  lambda f: {"kind": AgreementKind(f.kind.data), "facts": f.facts.data, "clauses": f.clauses.data,
                             "performance": f.performance.data, "due": f.due.data, "effective_on": f.effective_on.data,
-                            "today": today_in_beijing()})
+                            "today": clock.today()})
 
 
 @bp.route("/<int:case_id>/performed", methods=["POST"])
@@ -244,7 +244,7 @@ def case_close(case_id: int):
     case = _case(case_id, act=True)
     form = CaseActionForm()
     form.mediator_id.choices = []
-    return _step(case, form, services.close, "accept_form", lambda f: {"today": today_in_beijing()})
+    return _step(case, form, services.close, "accept_form", lambda f: {"today": clock.today()})
 
 
 @bp.route("/<int:case_id>/rate", methods=["POST"])

@@ -22,11 +22,11 @@ from werkzeug.datastructures import MultiDict
 from gongfa.auth import services as auth_services
 from gongfa.auth.scope import MANAGERS, Scope
 from gongfa.db import db
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services
 from gongfa.org.forms import UnitForm
 from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.forms import NewUserForm
 from gongfa.people.models import Role
 

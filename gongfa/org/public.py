@@ -9,6 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from gongfa import clock
 from gongfa.db import db
 from gongfa.duty import services as duty_services
 from gongfa.extensions import limiter
@@ -35,7 +36,7 @@ def _village(code: str) -> Unit:
 
 def village_context(unit: Unit) -> dict:
     """Everything the public page and the notice show about one village."""
-    today = duty_services.today_in_beijing()
+    today = clock.today()
     township = unit.parent
     studio = services.point_of(unit)
     station = services.point_of(township) if township else None

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from gongfa.audit import services as audit
 from gongfa.db import db
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import (
     CHILD_LEVEL,
@@ -21,16 +22,6 @@ from gongfa.org.models import (
     UnitLevel,
 )
 from gongfa.people.models import Membership, Role, User
-
-
-class ServiceError(ValueError):
-    """A rule was broken; ``field`` names the form field the message belongs next to."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
 
 # --- units ---------------------------------------------------------------------------------
 

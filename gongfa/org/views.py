@@ -1,19 +1,19 @@
 """Bureau pages: units, stations and studios, law firms, assignments, staffing, import."""
 
-from datetime import date
 from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
+from gongfa.errors import ServiceError
 from gongfa.org import bp, importer, services
 from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web.params import db_id, page_number
@@ -54,12 +54,12 @@ def unit_show(unit_id: int):
     """One unit: its service point, people, adviser or firm, and the units below it."""
     unit = require_unit(db.session.get(Unit, unit_id))
     point = services.point_of(unit)
-    rows = services.staffing(Unit.id == unit.id, date.today()) if point else []
-    assignments = services.list_assignments(Unit.id == unit.id, current_on=date.today(), per_page=20)
+    rows = services.staffing(Unit.id == unit.id, clock.today()) if point else []
+    assignments = services.list_assignments(Unit.id == unit.id, current_on=clock.today(), per_page=20)
     sc = current_scope()
     return render_page("org/unit_show.html", unit=unit, point=point, staffing=rows[0] if rows else None,
                        assignments=assignments.items,
-                       members=services.members_of(point, date.today()) if point else [],
+                       members=services.members_of(point, clock.today()) if point else [],
                        can_manage=sc.covers(unit, *MANAGERS), titles=services.REQUIREMENT_TITLES)
 
 
@@ -226,7 +226,7 @@ def assignments():
     """Current (or all) firm → township and lawyer → village assignments in scope."""
     show_all = request.args.get("all") == "1"
     page = services.list_assignments(current_scope().unit_filter(Role.BUREAU_ADMIN, Role.INSPECTOR),
-                                     current_on=None if show_all else date.today(), page=_page_arg())
+                                     current_on=None if show_all else clock.today(), page=_page_arg())
     return render_page("org/assignments.html", page=page, show_all=show_all,
                        can_manage=current_scope().has(*MANAGERS))
 
@@ -236,7 +236,7 @@ def assignments():
 def assignment_new():
     """Assign a firm to a township, or a lawyer to a village as legal adviser."""
     form = AssignmentForm(kind=request.args.get("kind", AssignmentKind.ADVISER_VILLAGE.value),
-                          unit_id=request.args.get("unit", type=db_id), starts_on=date.today())
+                          unit_id=request.args.get("unit", type=db_id), starts_on=clock.today())
     sc = current_scope().unit_filter(*MANAGERS)
     form.unit_id.choices = [(u.id, f"{u.code} {local_name(u)}")
                             for lvl in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE) for u in services.units_at(lvl, sc)]
@@ -267,7 +267,7 @@ def assignment_end(assignment_id: int):
     """End an assignment on a date (a change of lawyer is filed ahead)."""
     assignment = db.session.get(Assignment, assignment_id) or abort(404)
     require_unit(assignment.unit, *MANAGERS)
-    form = EndForm(ends_on=assignment.ends_on or date.today())
+    form = EndForm(ends_on=assignment.ends_on or clock.today())
     if form.validate_on_submit():
         try:
             services.end_assignment(assignment, ends_on=form.ends_on.data)
@@ -288,11 +288,11 @@ def assignment_end(assignment_id: int):
 def staffing():
     """Every station (1+1+2+N) and studio (1+1+1+N) in scope: met, or exactly what is missing."""
     only_short = request.args.get("short") == "1"
-    rows = services.staffing(current_scope().unit_filter(*READERS), date.today(), only_short=only_short)
+    rows = services.staffing(current_scope().unit_filter(*READERS), clock.today(), only_short=only_short)
     if request.args.get("format") == "xlsx":
         data = importer.staffing_workbook(rows)
         return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
-                         download_name=f"staffing-{date.today().isoformat()}.xlsx")
+                         download_name=f"staffing-{clock.today().isoformat()}.xlsx")
     return render_page("org/staffing.html", rows=rows, only_short=only_short,
                        titles=services.REQUIREMENT_TITLES, requirements=services.REQUIREMENTS)
 
@@ -329,7 +329,7 @@ def _pending_activations() -> list:
     """Accounts with a working activation code that this admin may manage (and so hand the code to)."""
     sc = current_scope()
     found = people_services.pending_activations(sc.unit_filter(*MANAGERS))
-    ok = people_services.manageable(found, sc, on=date.today(), actor=current_user)
+    ok = people_services.manageable(found, sc, on=clock.today(), actor=current_user)
     return [u for u in found if u.id in ok]
 
 
@@ -341,7 +341,7 @@ def import_activations():
     audit.record("user.activation_export", object_type="users", after={"count": len(users)})
     db.session.commit()
     return send_file(BytesIO(importer.activation_workbook(users)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"activation-codes-{date.today().isoformat()}.xlsx")
+                     download_name=f"activation-codes-{clock.today().isoformat()}.xlsx")
 
 
 @bp.route("/import/template.xlsx")

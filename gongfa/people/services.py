@@ -9,10 +9,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from gongfa.audit import services as audit
 from gongfa.auth import services as auth_services
 from gongfa.db import db
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import Assignment, AssignmentKind, LawFirm, PointKind, ServicePoint, Unit
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Membership, Role, User
 
 # Which roles fit which kind of place.

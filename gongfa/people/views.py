@@ -1,18 +1,18 @@
 """Staff accounts: list, create with a first role, edit, add or end roles, reset a password."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from gongfa import clock
 from gongfa.auth import services as auth_services
 from gongfa.auth.scope import MANAGERS, current_scope, require_unit, roles_required
 from gongfa.db import db
+from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
 from gongfa.org.forms import EndForm
 from gongfa.org.models import LawFirm, ServicePoint
-from gongfa.org.services import ServiceError
 from gongfa.org.views import _page_arg, _service_error
 from gongfa.people import bp, services
 from gongfa.people.forms import MembershipForm, NewUserForm, SetPasswordForm, UserForm
@@ -37,7 +37,7 @@ def _load_user(user_id: int, *roles: Role) -> User:
 
 
 def _may_manage(user: User) -> bool:
-    return services.may_manage(user, current_scope(), on=date.today(), actor=current_user)
+    return services.may_manage(user, current_scope(), on=clock.today(), actor=current_user)
 
 
 def _managed_user(user_id: int) -> User:
@@ -57,7 +57,7 @@ def users():
     role = role if role in Role._value2member_map_ else ""
     page = services.search_users(current_scope().unit_filter(*VIEWERS), q=q, role=role, page=_page_arg())
     return render_page("people/users.html", page=page, q=q, role=role, roles=Role,
-                       can_manage=current_scope().has(*MANAGERS), today=date.today(),
+                       can_manage=current_scope().has(*MANAGERS), today=clock.today(),
                        fragments={"user-rows": "user_rows"})
 
 
@@ -65,7 +65,7 @@ def users():
 @roles_required(*MANAGERS)
 def user_new():
     """Create a staff account together with its first role at a service point."""
-    form = NewUserForm(starts_on=date.today())
+    form = NewUserForm(starts_on=clock.today())
     _choices(form)
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
@@ -115,7 +115,7 @@ def user_edit(user_id: int):
     return render_page("people/user_edit.html", user=user, form=form, can_manage=can_manage,
                        can_add_role=services.user_in_scope(user, sc.unit_filter(*MANAGERS)),
                        may_end={m.id for m in user.memberships if sc.covers(m.point.unit, *MANAGERS)},
-                       today=date.today(), status=422 if form.errors else 200)
+                       today=clock.today(), status=422 if form.errors else 200)
 
 
 @bp.route("/<int:user_id>/memberships/new", methods=["GET", "POST"])
@@ -123,7 +123,7 @@ def user_edit(user_id: int):
 def membership_new(user_id: int):
     """Give a person another role (a mediator who also joins a village studio, say)."""
     user = _load_user(user_id, *MANAGERS)
-    form = MembershipForm(starts_on=date.today())
+    form = MembershipForm(starts_on=clock.today())
     form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}")
                              for p in org_services.points_in(current_scope().unit_filter(*MANAGERS))]
     if form.validate_on_submit():
@@ -148,7 +148,7 @@ def membership_end(membership_id: int):
     """End a role on a date; the record of who served stays."""
     membership = db.session.get(Membership, membership_id) or abort(404)
     require_unit(membership.point.unit, *MANAGERS)
-    form = EndForm(ends_on=membership.ends_on or date.today())
+    form = EndForm(ends_on=membership.ends_on or clock.today())
     if form.validate_on_submit():
         try:
             services.end_membership(membership, ends_on=form.ends_on.data)

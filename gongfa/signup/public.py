@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from gongfa import clock
 from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.duty.services import today_in_beijing
+from gongfa.errors import ServiceError
 from gongfa.extensions import limiter
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.org.public import _village
-from gongfa.org.services import ServiceError
 from gongfa.signup import services
 from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
@@ -65,7 +65,7 @@ def _no_store(response):
 def sessions(code: str):
     """The village's and its township's sessions open for sign-up, with places left."""
     village = _village(code[:12])
-    today = today_in_beijing()
+    today = clock.today()
     found = services.bookable_sessions(village, today)
     return render_page("signup/public_sessions.html", unit=village, sessions=found,
                        slots=services.slot_views(found))
@@ -95,7 +95,7 @@ def book(session_id: int):
     session = db.session.get(DutySession, session_id) or abort(404)
     village = org_services.unit_by_code(request.args.get("v", "")[:12])
     village = village if village is not None and village.level == UnitLevel.VILLAGE else None
-    today = today_in_beijing()
+    today = clock.today()
     if not services.is_bookable(session, today):
         return render_page("signup/closed.html", s=session, unit=village, status=410)
     if _is_staff() and not services.may_act_for_residents(session, current_user, current_scope()):

@@ -17,13 +17,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.db import db, dialect_insert, utcnow
 from gongfa.duty.models import DutySession, ExtraKind, RuleKind, SessionStatus
-from gongfa.duty.services import today_in_beijing
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Role, User
 from gongfa.signup.models import (
     ACTIVE,
@@ -246,7 +246,7 @@ def book(session: DutySession, *, starts_at: time | None, name: str, phone: str,
     last four digits find it. A partial unique index holds this under simultaneous requests. Staff may
     book two people who share one family phone, so only the public channel is held to one per number.
     """
-    today = today or today_in_beijing()
+    today = today or clock.today()
     earlier = by_token(form_token)
     if earlier is not None:
         return Outcome(earlier, repeat=True)
@@ -369,7 +369,7 @@ def cancel(booking: Booking, *, actor: User | None = None) -> list[Booking]:
 
 def mark(booking: Booking, status: BookingStatus, *, actor: User, today: date | None = None) -> None:
     """Staff record on the day whether the resident came."""
-    today = today or today_in_beijing()
+    today = today or clock.today()
     if status not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
         raise ServiceError(_l("无效的操作。"))
     if booking.session.on > today:

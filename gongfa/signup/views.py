@@ -8,13 +8,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.duty.services import today_in_beijing
-from gongfa.ledger.services import quarter_bounds, quarter_of
+from gongfa.errors import ServiceError
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.signup import bp, services
 from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
@@ -70,7 +69,7 @@ def _page(session: DutySession, *, walk_in: WalkInForm | None = None, slots_form
     bookings = services.session_bookings(session)
     return render_page(
         "signup/session.html", s=session, bookings=bookings, manage=manage, revealed=revealed,
-        slots=services.slot_views([session])[session.id], bookable=services.is_bookable(session, today_in_beijing()),
+        slots=services.slot_views([session])[session.id], bookable=services.is_bookable(session, clock.today()),
         walk_in=walk_in or (_walk_in_form(session) if manage else None),
         slots_form=slots_form or (SlotSettingsForm(obj=session) if manage else None),
         button=EmptyForm(), rate_form=RateForm(), form=form, status=status,
@@ -190,6 +189,6 @@ def ratings():
         first = date.fromisoformat(request.args.get("from", ""))
         last = date.fromisoformat(request.args.get("to", ""))
     except ValueError:
-        first, last = quarter_bounds(*quarter_of(today_in_beijing()))
+        first, last = clock.quarter_bounds(*clock.quarter_of(clock.today()))
     summary = services.rating_summary(current_scope().unit_filter(*RATING_READERS), first=first, last=last)
     return render_page("signup/ratings.html", summary=summary, first=first, last=last, values=list(RatingValue))

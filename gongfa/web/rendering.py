@@ -1,17 +1,15 @@
 """render_page(): a whole page or one of its blocks for htmx; template helpers and filters."""
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, make_response, render_template
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
+from gongfa.clock import BEIJING
 from gongfa.i18n import LOCALES, locale_info
 from gongfa.web import htmx
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def render_page(template: str, *, fragments: dict[str, str] | None = None, status: int = 200, **ctx):

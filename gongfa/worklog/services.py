@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from gongfa.audit import services as audit
 from gongfa.db import db, utcnow
 from gongfa.duty.models import DutySession
+from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import ServicePoint, Unit
-from gongfa.org.services import ServiceError
 from gongfa.people.models import User
 from gongfa.worklog.models import Amendment, Category, EntryStatus, Mode, Referral, WorkLogEntry
 

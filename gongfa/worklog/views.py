@@ -1,6 +1,6 @@
 """Work-log pages: the lawyer writes on a phone; the officer countersigns; corrections are amendments."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from io import BytesIO
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from gongfa import clock
 from gongfa.auth.scope import current_scope
+from gongfa.clock import BEIJING
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.duty.services import BEIJING, today_in_beijing
+from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
-from gongfa.org.services import ServiceError
 from gongfa.people.models import Role
 from gongfa.web.forms import new_form_token
 from gongfa.web.params import db_id, safe_next, small_int
@@ -45,7 +46,7 @@ def _entry(entry_id: int) -> WorkLogEntry:
 @login_required
 def index():
     """A lawyer's own entries; for the officer and head, what waits for a countersignature and what was done."""
-    today = today_in_beijing()
+    today = clock.today()
     first = today - timedelta(days=92)
     sc = current_scope()
     mine = services.entries_at(db.true(), first=first, last=today, lawyer=current_user) if sc.has(Role.LAWYER) \
@@ -74,7 +75,7 @@ def _entry_form(formdata=None, *, entry: WorkLogEntry | None = None, session: Du
     form.point_id.choices = [(p.id, local_name(p)) for p in points]
     if formdata is None and entry is None:
         form.form_token.data = new_form_token()
-        form.served_on.data, form.mode.data = today_in_beijing(), Mode.ON_SITE.value
+        form.served_on.data, form.mode.data = clock.today(), Mode.ON_SITE.value
         form.category.data, form.referral.data = Category.CONSULTATION.value, Referral.NONE.value
         if session is not None:  # 一次一记: the visit's day, hours as checked in and out, the place
             form.session_id.data, form.point_id.data = str(session.id), session.point_id
@@ -85,7 +86,7 @@ def _entry_form(formdata=None, *, entry: WorkLogEntry | None = None, session: Du
                 second=0, microsecond=0)
             form.place.data = local_name(session.point)
         else:
-            now = datetime.now(BEIJING).replace(second=0, microsecond=0)
+            now = clock.beijing_now().replace(second=0, microsecond=0)
             form.starts_at.data = time(max(now.hour - 1, 0), 0)
             form.ends_at.data = time(now.hour, now.minute)
     if entry is not None and formdata is None:
@@ -120,7 +121,7 @@ def new():
         try:
             entry, made = services.create_entry(
                 lawyer=current_user, point=point, session=session, form_token=form.form_token.data,
-                submit=bool(form.submit.data), today=today_in_beijing(), **_values(form))
+                submit=bool(form.submit.data), today=clock.today(), **_values(form))
         except ServiceError as error:
             db.session.rollback()
             getattr(form, error.field or "", form.content).errors.append(str(error.message))
@@ -162,7 +163,7 @@ def edit(entry_id: int):
     if form.validate_on_submit():
         try:
             services.update_entry(entry, actor=current_user, version=request.form.get("version", type=small_int),
-                                  submit=bool(form.submit.data), today=today_in_beijing(),
+                                  submit=bool(form.submit.data), today=clock.today(),
                                   point_id=form.point_id.data, **_values(form))
             db.session.commit()
         except (ServiceError, StaleDataError) as error:

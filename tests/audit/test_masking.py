@@ -3,6 +3,7 @@
 import json
 from datetime import date, time
 
+from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
@@ -25,7 +26,7 @@ def _trail() -> str:
 
 
 def _visit(world):
-    today = duty.today_in_beijing()
+    today = clock.today()
     rule = duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
                             day_of_month=28)
     return duty.generate_sessions(rule, first=today, last=today.replace(month=12, day=31) if today.month < 12
@@ -65,7 +66,7 @@ def test_calendar_tokens_and_party_numbers_never_reach_the_trail(world):
     audit.record("user.check", world.users["lawyer"])  # a full snapshot of the account
     case = mediation.open_case(
         point=org.point_of(world.units["V1"]), source=CaseSource.APPLICATION, category="02", summary="排水沟",
-        requests="", applied_on=date.today(), actor=world.users["officer"],
+        requests="", applied_on=clock.today(), actor=world.users["officer"],
         parties=[{"side": PartySide.APPLICANT, "name": "甲", "phone": PHONE, "id_number": ID_NUMBER,
                   "address": "达勒特镇哈日布呼村5组12号"},
                  {"side": PartySide.RESPONDENT, "name": "乙"}])

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 from sqlalchemy import event as sa_event
 
+from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.audit.models import AuditEvent
 from gongfa.auth import services as auth_services
@@ -200,7 +201,7 @@ def test_the_export_stops_at_its_cap_and_says_so(world, client, auth, app):
     times = [r[1] for r in rows[3:]]
     assert all(isinstance(t, datetime) for t in times)
     newest = db.session.scalar(db.select(AuditEvent).where(AuditEvent.seq == rows[3][0]))
-    assert times[0] == newest.at.astimezone(audit.BEIJING).replace(tzinfo=None, microsecond=times[0].microsecond)
+    assert times[0] == newest.at.astimezone(clock.BEIJING).replace(tzinfo=None, microsecond=times[0].microsecond)
 
 
 @pytest.mark.parametrize("username", ["admin", "county", "auditor"])

@@ -7,8 +7,8 @@ import pytest
 from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import DutySession, HolidayPolicy, HolidayScope, RuleKind, SessionStatus
+from gongfa.errors import ServiceError
 from gongfa.org import services as org
-from gongfa.org.services import ServiceError
 
 
 @pytest.fixture

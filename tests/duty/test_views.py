@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from icalendar import Calendar
 from openpyxl import load_workbook
 
+from gongfa import clock
 from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import DutySession, Holiday, RuleKind, SessionStatus
@@ -187,7 +188,7 @@ def test_ics_feed_parses_back_into_the_same_sessions(cal, client, auth):
     assert {str(e["uid"]) for e in events} == {f"duty-{s.id}@gongfa" for s in mine}
     first = min(mine, key=lambda s: s.on)
     event = next(e for e in events if str(e["uid"]) == f"duty-{first.id}@gongfa")
-    assert event.decoded("dtstart") == datetime.combine(first.on, first.starts_at, tzinfo=duty.BEIJING)
+    assert event.decoded("dtstart") == datetime.combine(first.on, first.starts_at, tzinfo=clock.BEIJING)
 
 
 @freeze_time("2026-11-23 09:00:00+08:00")

@@ -9,13 +9,14 @@ import pytest
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
+from gongfa import clock
 from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import RuleKind
+from gongfa.errors import ServiceError
 from gongfa.ledger import services
 from gongfa.ledger.models import PrintRecord
 from gongfa.org import services as org
-from gongfa.org.services import ServiceError
 from gongfa.worklog import services as worklog
 from gongfa.worklog.models import Category, Mode, Referral
 from tests.web.test_pdf import pdftotext
@@ -52,7 +53,7 @@ def logged(world):
 
 
 def test_quarter_bounds_and_the_deadline_is_the_last_working_day(app):
-    assert services.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
+    assert clock.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
     assert services.deadline(2026, 4) == date(2026, 12, 31)  # a Thursday
     assert services.deadline(2026, 1) == date(2026, 3, 31)
     assert services.deadline(2026, 3) == date(2026, 9, 30)
@@ -60,7 +61,7 @@ def test_quarter_bounds_and_the_deadline_is_the_last_working_day(app):
     assert services.deadline(2025, 3) == date(2025, 9, 30)
     assert services.deadline(2025, 2) == date(2025, 6, 30)
     with pytest.raises(ServiceError):
-        services.quarter_bounds(2026, 5)
+        clock.quarter_bounds(2026, 5)
 
 
 def test_statistics_count_the_records_with_a_total_row(logged):

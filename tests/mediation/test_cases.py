@@ -11,10 +11,10 @@ from gongfa.audit.models import AuditEvent
 from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import RuleKind
+from gongfa.errors import ServiceError
 from gongfa.mediation import services
 from gongfa.mediation.models import CaseSource, CaseStatus, MediationCase, PartySide
 from gongfa.org import services as org
-from gongfa.org.services import ServiceError
 from gongfa.web.rendering import mask_id
 from tests.web.test_pdf import pdftotext
 

@@ -15,12 +15,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import create_engine, func, select, update
 from sqlalchemy.orm import Session
 
 from bench.liveserver import ROOT, live_server
+from gongfa import clock
 from gongfa.audit.models import AuditEvent
 from gongfa.duty.models import DutySession, RuleKind, SessionStatus
 from gongfa.signup.models import Booking, BookingStatus, Slot
@@ -70,7 +71,7 @@ def test_fifty_simultaneous_sign_ups_never_overfill_a_slot(tmp_path):
     with live_server(tmp_path, workers=4, extra_env=env, db_name=db_name, info=info) as url:
         engine = create_engine(info["database_url"])
         with Session(engine) as db:
-            today = date.today()
+            today = clock.today()
             session_id = db.scalar(select(DutySession.id).where(
                 DutySession.kind == RuleKind.WEEKLY, DutySession.on.between(today + timedelta(days=1),
                                                                             today + timedelta(days=30)),
@@ -127,7 +128,7 @@ def test_ten_simultaneous_sign_ups_from_one_phone_end_as_one_booking(tmp_path):
     with live_server(tmp_path, workers=4, extra_env=env, db_name="gongfa_race_phone", info=info) as url:
         engine = create_engine(info["database_url"])
         with Session(engine) as db:
-            today = date.today()
+            today = clock.today()
             session_id = db.scalar(select(DutySession.id).where(
                 DutySession.kind == RuleKind.WEEKLY, DutySession.on.between(today + timedelta(days=1),
                                                                             today + timedelta(days=30)),

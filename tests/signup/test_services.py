@@ -9,8 +9,8 @@ from gongfa.audit.models import AuditEvent
 from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import ExtraKind
+from gongfa.errors import ServiceError
 from gongfa.org import services as org
-from gongfa.org.services import ServiceError
 from gongfa.signup import services
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue, Slot
 from tests.signup.conftest import NOW, WEDNESDAY, session_at

@@ -8,8 +8,8 @@ from freezegun import freeze_time
 
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
+from gongfa.errors import ServiceError
 from gongfa.org import services as org
-from gongfa.org.services import ServiceError
 from gongfa.worklog import services
 from gongfa.worklog.models import Amendment, Category, EntryStatus, Mode, Referral, WorkLogEntry
 
