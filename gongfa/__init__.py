@@ -134,7 +134,6 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Each views module attaches its routes to its package's blueprint when imported.
-    from gongfa.audit import views as audit_views
     from gongfa.auth import views as auth_views
     from gongfa.duty import views as duty_views
     from gongfa.home import views as home_views
@@ -143,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.org import public
     from gongfa.org import views as org_views
     from gongfa.people import views as people_views
+    from gongfa.review import views as audit_views
     from gongfa.signup import public as signup_public
     from gongfa.signup import views as signup_views
     from gongfa.worklog import views as worklog_views

@@ -1,13 +1,5 @@
-"""The audit trail: recorded by every service, chained by hashes, read by bureau admins and auditors."""
+"""The audit trail: recorded by every service, chained by hashes, verified, pruned and backed up.
 
-from flask import Blueprint
-
-bp = Blueprint("audit", __name__, url_prefix="/audit")
-
-
-@bp.record_once
-def _check_retention(state) -> None:
-    """Refuse to start with a retention period under six months (Cybersecurity Law art. 21)."""
-    from gongfa.audit.integrity import retention_days
-
-    retention_days(state.app.config)
+This package sits under every domain (they all record into it) and imports none of them; the pages that
+people read the trail on are ``gongfa.review``.
+"""

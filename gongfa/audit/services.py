@@ -3,21 +3,20 @@
 import hashlib
 import json
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from enum import Enum
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import and_, bindparam, event, false, inspect, or_, select, update
+from sqlalchemy import bindparam, event, inspect, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from gongfa import clock
 from gongfa.audit import chain, masking
 from gongfa.audit.models import AuditChain, AuditEvent
-from gongfa.clock import BEIJING
 from gongfa.db import db
 
 # Never copied into the trail, not even masked.
@@ -140,15 +139,14 @@ def user_path(user_id: int | None) -> str:
     """The common unit of a person's current memberships: a county admin's county, an officer's village."""
     if user_id is None:
         return ""
-    from gongfa.org.models import ServicePoint, Unit
-    from gongfa.people.models import Membership
-
+    # The tables, not the models: the trail sits under the domains and imports none of them.
+    units, points, members = (db.metadata.tables[t] for t in ("units", "service_points", "memberships"))
     today = clock.today()
     paths = db.session.scalars(
-        select(Unit.path).join(ServicePoint, ServicePoint.unit_id == Unit.id)
-        .join(Membership, Membership.point_id == ServicePoint.id)
-        .where(Membership.user_id == user_id, Membership.starts_on <= today,
-               or_(Membership.ends_on.is_(None), Membership.ends_on >= today)))
+        select(units.c.path).join(points, points.c.unit_id == units.c.id)
+        .join(members, members.c.point_id == points.c.id)
+        .where(members.c.user_id == user_id, members.c.starts_on <= today,
+               or_(members.c.ends_on.is_(None), members.c.ends_on >= today)))
     return common_path(paths)
 
 
@@ -255,64 +253,6 @@ def _take_head(conn, n: int):
                                           first_prev_hash=chain.GENESIS, mac="").on_conflict_do_nothing())
         head = conn.execute(stmt).one()
     return head
-
-
-# --- reading the trail (the audit page and its export) ------------------------------------------
-
-
-def day_start(day: date) -> datetime:
-    """00:00 Beijing time on ``day`` (the page's dates are Beijing dates, DESIGN §7)."""
-    return datetime.combine(day, time(), tzinfo=BEIJING)
-
-
-def search(*, paths: set[str] | None, person: str = "", object_type: str = "", object_id: int | None = None,
-           action: str = "", date_from: date | None = None, date_to: date | None = None, digest: str = "",
-           before_seq: int | None = None, limit: int = 50) -> list[AuditEvent]:
-    """Events in reach (``paths`` None: all of them), newest first, at most ``limit`` + 1 (to tell if more follow).
-
-    ``person`` matches the actor, or the account or role an event is about, by username or name; ``digest``
-    (``value_digest`` of a number) matches the digest kept next to a masked phone, ID number or booking code.
-    """
-    stmt = select(AuditEvent).options(joinedload(AuditEvent.actor))
-    if paths is not None:
-        stmt = stmt.where(or_(*(AuditEvent.unit_path.startswith(p, autoescape=True) for p in sorted(paths)))
-                          if paths else false())
-    if person:
-        from gongfa.people.models import Membership, User
-
-        people = select(User.id).where(or_(User.username.contains(person.lower(), autoescape=True),
-                                           User.full_name.contains(person, autoescape=True),
-                                           User.full_name_native.contains(person, autoescape=True)))
-        roles = select(Membership.id).where(Membership.user_id.in_(people))
-        stmt = stmt.where(or_(AuditEvent.actor_id.in_(people),
-                              and_(AuditEvent.object_type == "users", AuditEvent.object_id.in_(people)),
-                              and_(AuditEvent.object_type == "memberships", AuditEvent.object_id.in_(roles))))
-    if object_type:
-        stmt = stmt.where(AuditEvent.object_type == object_type)
-    if object_id is not None:
-        stmt = stmt.where(AuditEvent.object_id == object_id)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if date_from:
-        stmt = stmt.where(AuditEvent.at >= day_start(date_from))
-    if date_to:
-        stmt = stmt.where(AuditEvent.at < day_start(date_to + timedelta(days=1)))
-    if digest:
-        stored = f'"hmac": "{digest}"'  # as json.dumps writes a masked pair
-        stmt = stmt.where(or_(AuditEvent.after.contains(stored), AuditEvent.before.contains(stored)))
-    if before_seq is not None:
-        stmt = stmt.where(AuditEvent.seq < before_seq)
-    return list(db.session.scalars(stmt.order_by(AuditEvent.seq.desc()).limit(limit + 1)))
-
-
-def units_on(paths) -> dict[str, object]:
-    """The unit at the end of each path ("/1/5/42/" → unit 42), in one query."""
-    from gongfa.org.models import Unit
-
-    ids = {int(p.strip("/").rsplit("/", 1)[-1]) for p in paths if p and p.strip("/")}
-    if not ids:
-        return {}
-    return {u.path: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
 
 
 def record_export(*, filters: dict, rows: int, capped: bool) -> AuditEvent:

@@ -9,11 +9,12 @@ from flask import current_app, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 
 from gongfa import clock
-from gongfa.audit import bp, exports, readable, services
-from gongfa.audit.forms import AuditSearchForm, NumberCheckForm
+from gongfa.audit import services as audit
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db, utcnow
 from gongfa.people.models import Role
+from gongfa.review import bp, exports, readable, services
+from gongfa.review.forms import AuditSearchForm, NumberCheckForm
 from gongfa.web.params import db_id
 from gongfa.web.rendering import render_page
 
@@ -51,7 +52,7 @@ def events():
     check = NumberCheckForm()
     if check.validate_on_submit():
         return redirect(url_for("audit.events", **{**_search_args(),
-                                                   "digest": services.value_digest(check.number.data)}), 303)
+                                                   "digest": audit.value_digest(check.number.data)}), 303)
     form = _form()
     before = request.args.get("before", type=db_id)
     found = [] if form.errors else services.search(paths=_reach(), **form.filters(), before_seq=before, limit=PAGE)
@@ -84,7 +85,7 @@ def export():
     found = found[:cap]
     workbook = exports.events_workbook(found, services.units_on({e.unit_path for e in found}), capped=capped,
                                       cap=cap, generated=utcnow(), search_url=url_for("audit.events", **_search_args()))
-    services.record_export(filters=form.filters(), rows=len(found), capped=capped)
+    audit.record_export(filters=form.filters(), rows=len(found), capped=capped)
     db.session.commit()
     stamp = clock.beijing_now().strftime("%Y%m%d-%H%M")
     return send_file(BytesIO(workbook), as_attachment=True, download_name=f"{_('审计日志')}-{stamp}.xlsx",

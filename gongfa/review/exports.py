@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from gongfa.audit import readable
 from gongfa.clock import BEIJING
+from gongfa.review import readable
 from gongfa.web.rendering import local_name
 
 

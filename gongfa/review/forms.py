@@ -3,8 +3,8 @@
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from gongfa.audit.readable import ACTION_TITLES, OBJECT_TITLES
 from gongfa.i18n import _l
+from gongfa.review.readable import ACTION_TITLES, OBJECT_TITLES
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,
