@@ -139,18 +139,18 @@ def _register_blueprints(app: Flask) -> None:
     from gongfa.home import views as home_views
     from gongfa.ledger import views as ledger_views
     from gongfa.mediation import views as mediation_views
-    from gongfa.org import public
     from gongfa.org import views as org_views
     from gongfa.people import views as people_views
+    from gongfa.public import booking as public_booking
+    from gongfa.public import verify as public_verify
+    from gongfa.public import village as public_village
     from gongfa.review import views as audit_views
-    from gongfa.signup import public as signup_public
     from gongfa.signup import views as signup_views
     from gongfa.worklog import views as worklog_views
 
-    for module in (home_views, auth_views, org_views, people_views, duty_views, public, signup_views, signup_public,
-                   mediation_views, worklog_views, ledger_views, audit_views):
+    for module in (home_views, auth_views, org_views, people_views, duty_views, signup_views, mediation_views,
+                   worklog_views, ledger_views, audit_views, public_village, public_booking, public_verify):
         app.register_blueprint(module.bp)
-    app.register_blueprint(ledger_views.verify_bp)
 
 
 def _register_cli(app: Flask) -> None:

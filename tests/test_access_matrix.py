@@ -49,7 +49,7 @@ def _sessions(w):
                                                                      ("B2", "V1", "13800000002"),
                                                                      ("B3", "V3", "13800000003"))}
     db.session.commit()
-    from gongfa.signup.public import _serializer
+    from gongfa.public.booking import _serializer
 
     return {"S_T1": made["T1"].id, "S_V1": made["V1"].id, "S_V3": made["V3"].id, "token": w.users["lawyer"].ics_token,
             **{k: b.id for k, b in bookings.items()}, "rcpt": _serializer().dumps(bookings["B2"].id), **_cases(w),

@@ -2,7 +2,7 @@
 
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_
@@ -29,7 +29,6 @@ STAT_READERS = (Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
 INSPECTORS = (Role.INSPECTOR, Role.BUREAU_ADMIN)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 
 
 def _period() -> tuple[int, int, object, object]:
@@ -250,13 +249,3 @@ def draw_volumes(draw_id: int):
     db.session.commit()
     return send_file(BytesIO(pdf), mimetype="application/pdf",
                      download_name=f"inspection-{record.id}-{record.year}-q{record.quarter}.pdf")
-
-
-@verify_bp.route("/", methods=["GET"])
-@verify_bp.route("/<code>")
-def show(code: str = ""):
-    """Public: what a printed code stands for (digest, period, rows without names), to spot a doctored page."""
-    code = code or request.args.get("code", "")
-    printed = services.verification(code) if code else None
-    return render_page("ledger/verify.html", code=code[:12], printed=printed,
-                       status=404 if code and printed is None else 200)

@@ -45,7 +45,7 @@ def test_notice_pdf_in_kazakh(world, client):
 def test_qr_code_encodes_the_public_address(world, app):
     import segno
 
-    from gongfa.org.public import public_url
+    from gongfa.public.village import public_url
 
     with app.test_request_context("/v/652701100001/notice.pdf", base_url="https://gongfa.example.cn"):
         url = public_url("652701100001")

@@ -26,7 +26,7 @@ bp = Blueprint("public", __name__, url_prefix="/v")
 SERVICES = (_l("法律咨询"), _l("人民调解"), _l("法治宣传"), _l("审查村规民约和合同"), _l("法律援助转介"))
 
 
-def _village(code: str) -> Unit:
+def village_by_code(code: str) -> Unit:
     unit = db.session.scalar(select(Unit).options(joinedload(Unit.parent)).where(
         Unit.code == code, Unit.level == UnitLevel.VILLAGE, Unit.is_active.is_(True)))
     if unit is None:
@@ -65,7 +65,7 @@ def public_url(code: str) -> str:
 @bp.route("/<code>")
 def village(code: str):
     """Who the village's legal adviser is, when the station has duty, and how to get help."""
-    unit = _village(code[:12])
+    unit = village_by_code(code[:12])
     return render_page("public/village.html", **village_context(unit))
 
 
@@ -73,7 +73,7 @@ def village(code: str):
 @limiter.limit(lambda: current_app.config["RATELIMIT_PDF"], exempt_when=lambda: current_user.is_authenticated)
 def notice(code: str):
     """The A4 notice-board poster (公示牌) with a QR code to the village page."""
-    unit = _village(code[:12])
+    unit = village_by_code(code[:12])
     ctx = village_context(unit)
     url = public_url(unit.code)
     qr = segno.make(url, error="m")

@@ -18,7 +18,7 @@ from gongfa.errors import ServiceError
 from gongfa.extensions import limiter
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
-from gongfa.org.public import _village
+from gongfa.public.village import village_by_code
 from gongfa.signup import services
 from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
@@ -64,7 +64,7 @@ def _no_store(response):
 @bp.route("/v/<code>/book")
 def sessions(code: str):
     """The village's and its township's sessions open for sign-up, with places left."""
-    village = _village(code[:12])
+    village = village_by_code(code[:12])
     today = clock.today()
     found = services.bookable_sessions(village, today)
     return render_page("signup/public_sessions.html", unit=village, sessions=found,
