@@ -209,7 +209,7 @@ MATRIX = [
     ("signup.reveal", "POST", "/signup/bookings/{B1}/reveal", V1_STAFF - {"inspector"}),
     ("signup.reveal", "POST", "/signup/bookings/{B3}/reveal", ADMINS),  # another township's resident
     ("signup.rate", "POST", "/signup/bookings/{B1}/rate", V1_STAFF - {"inspector"}),
-    ("signup.ratings", "GET", "/signup/ratings", READERS | {"officer"}),
+    ("ledger.ratings", "GET", "/ledger/ratings", READERS | {"officer"}),
     ("booking.sessions", "GET", "/v/652701100001/book", ALL),
     ("booking.book", "GET", "/book/{S_V1}", ALL),
     # Residents book; staff book for them at their own places; the read-only inspector books nothing.

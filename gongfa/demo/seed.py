@@ -138,8 +138,9 @@ def _demo_services(today) -> None:
     from gongfa.mediation import services as mediation
     from gongfa.mediation.models import AgreementKind, CaseSource, PartySide
     from gongfa.people.models import Membership, User
+    from gongfa.ratings.models import RatingValue
     from gongfa.signup import services as signup
-    from gongfa.signup.models import BookingChannel, BookingKind, RatingValue
+    from gongfa.signup.models import BookingChannel, BookingKind
 
     village = db.session.scalar(select(Unit).where(Unit.code == "652701100001"))
     point = org.point_of(village)

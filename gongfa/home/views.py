@@ -26,7 +26,7 @@ MENU = [
     ("ledger.inspection", _l("抽查"), (Role.INSPECTOR, Role.BUREAU_ADMIN)),
     ("mediation.cases", _l("人民调解"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER,
                                       Role.MEDIATOR)),
-    ("signup.ratings", _l("一事一评"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER)),
+    ("ledger.ratings", _l("一事一评"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD, Role.OFFICER)),
     ("duty.holidays", _l("节假日"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
     ("org.units", _l("行政区划"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),
     ("org.staffing", _l("人员配备"), (Role.BUREAU_ADMIN, Role.INSPECTOR, Role.STATION_HEAD)),

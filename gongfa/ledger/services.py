@@ -24,10 +24,12 @@ from gongfa.duty.models import DutySession, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.ledger.models import InspectionDraw, PrintRecord, QuarterSubmission
+from gongfa.mediation.models import MediationCase
 from gongfa.org import services as org
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people.models import User
-from gongfa.signup.models import Booking, Rating, RatingValue
+from gongfa.ratings.models import Rating, RatingValue
+from gongfa.signup.models import Booking
 from gongfa.worklog.models import Amendment, Category, EntryStatus, WorkLogEntry
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read off paper without mistakes
@@ -376,3 +378,52 @@ def draw(unit: Unit, *, year: int, quarter: int, per_township: int, actor: User,
     db.session.flush()
     audit.record("ledger.draw", record, actor_id=actor.id)
     return record
+
+
+# --- 一事一评: ratings of consultations and mediation cases -------------------------------------
+
+
+@dataclass
+class RatingRow:
+    """Counts of the three answers for one lawyer, village or session."""
+
+    label: object  # a lawyer's name or a Unit (shown in the reader's language)
+    counts: Counter
+
+    @property
+    def total(self) -> int:
+        """All ratings."""
+        return sum(self.counts.values())
+
+    @property
+    def satisfied_share(self) -> int:
+        """满意 + 基本满意, in per cent of all ratings."""
+        good = self.counts[RatingValue.SATISFIED] + self.counts[RatingValue.BASIC]
+        return round(100 * good / self.total) if self.total else 0
+
+
+def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[RatingRow]]:
+    """Ratings in scope and period: of bookings per lawyer and place, of mediation cases per committee."""
+    rows = db.session.execute(
+        select(Rating.value, User.full_name, Unit)
+        .join(Booking, Booking.id == Rating.booking_id)
+        .join(DutySession, DutySession.id == Booking.session_id)
+        .join(ServicePoint, ServicePoint.id == DutySession.point_id)
+        .join(Unit, Unit.id == ServicePoint.unit_id)
+        .outerjoin(User, User.id == DutySession.lawyer_id)
+        .where(unit_filter, DutySession.on.between(first, last))).all()
+    # cases are rated too (一事一评), per committee
+    case_rows = db.session.execute(
+        select(Rating.value, Unit).join(MediationCase, MediationCase.id == Rating.mediation_case_id)
+        .join(ServicePoint, ServicePoint.id == MediationCase.point_id)
+        .join(Unit, Unit.id == ServicePoint.unit_id)
+        .where(unit_filter, MediationCase.closed_on.between(first, last))).all()
+    by_lawyer: dict[str, Counter] = defaultdict(Counter)
+    by_place: dict[Unit, Counter] = defaultdict(Counter)
+    for value, lawyer, place in rows:
+        by_lawyer[lawyer or "—"][value] += 1
+        by_place[place][value] += 1
+    for value, place in case_rows:
+        by_place[place][value] += 1
+    return {"lawyer": [RatingRow(k, v) for k, v in sorted(by_lawyer.items())],
+            "place": [RatingRow(k, v) for k, v in sorted(by_place.items(), key=lambda kv: kv[0].code)]}

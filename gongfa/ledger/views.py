@@ -1,5 +1,6 @@
 """Ledger pages: print the village volume, the duty ledger and the quarterly table; submit; inspect; verify."""
 
+from datetime import date
 from io import BytesIO
 
 from flask import abort, flash, redirect, request, send_file, url_for
@@ -17,11 +18,15 @@ from gongfa.ledger.models import InspectionDraw, QuarterSubmission
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.people.models import Role
+from gongfa.ratings.models import RatingValue
 from gongfa.web.params import small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
 from gongfa.web.urls import external_url
 from gongfa.worklog.models import Category
+
+# Who reads the 一事一评 results of their places.
+RATING_READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
 
 VOLUME_READERS = (Role.OFFICER, Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
 LEDGER_READERS = (Role.LAWYER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
@@ -249,3 +254,16 @@ def draw_volumes(draw_id: int):
     db.session.commit()
     return send_file(BytesIO(pdf), mimetype="application/pdf",
                      download_name=f"inspection-{record.id}-{record.year}-q{record.quarter}.pdf")
+
+
+@bp.route("/ratings")
+@roles_required(*RATING_READERS)
+def ratings():
+    """一事一评 results this quarter (or a chosen one), per lawyer and per village or station."""
+    try:
+        first = date.fromisoformat(request.args.get("from", ""))
+        last = date.fromisoformat(request.args.get("to", ""))
+    except ValueError:
+        first, last = clock.quarter_bounds(*clock.quarter_of(clock.today()))
+    summary = services.rating_summary(current_scope().unit_filter(*RATING_READERS), first=first, last=last)
+    return render_page("ledger/ratings.html", summary=summary, first=first, last=last, values=list(RatingValue))

@@ -7,7 +7,7 @@ from gongfa.i18n import _l
 from gongfa.mediation.models import AgreementKind, CaseSource
 from gongfa.mediation.services import id_number_ok
 from gongfa.org.forms import coerce_id
-from gongfa.signup.models import RatingValue
+from gongfa.ratings.models import RatingValue
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,

@@ -32,7 +32,8 @@ from gongfa.mediation.models import (
 )
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Membership, Role, User
-from gongfa.signup.models import Booking, Rating, RatingValue
+from gongfa.ratings.models import Rating, RatingValue
+from gongfa.signup.models import Booking
 
 PARTY_FIELDS = ("name", "gender", "ethnicity", "age", "occupation", "phone", "address", "id_number")
 ROUTES = _l("可以依法申请仲裁、请求有关行政机关处理，或者向人民法院起诉。")

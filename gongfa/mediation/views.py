@@ -27,8 +27,9 @@ from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, Follo
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
 from gongfa.people.models import Role, User
+from gongfa.ratings.models import RatingValue
 from gongfa.signup import services as signup_services
-from gongfa.signup.models import Booking, RatingValue
+from gongfa.signup.models import Booking
 from gongfa.web.params import db_id, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page

@@ -19,9 +19,10 @@ from gongfa.extensions import limiter
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.public.village import village_by_code
+from gongfa.ratings.models import RatingValue
 from gongfa.signup import services
 from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
-from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
+from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.web.forms import new_form_token
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 

@@ -5,7 +5,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from gongfa.i18n import LOCALES, _l
 from gongfa.org.forms import coerce_id
-from gongfa.signup.models import BookingKind, RatingValue
+from gongfa.ratings.models import RatingValue
+from gongfa.signup.models import BookingKind
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,

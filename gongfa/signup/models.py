@@ -1,12 +1,13 @@
-"""Slots, bookings and ratings (DESIGN §3: Booking, Rating)."""
+"""Slots and bookings (DESIGN §3: Booking); their ratings are gongfa.ratings'."""
 
 from datetime import datetime, time
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gongfa.db import TimestampMixin, UTCDateTime, db, str_enum, utcnow
+from gongfa.db import TimestampMixin, UTCDateTime, db, str_enum
 from gongfa.i18n import TitledEnum, _l
+from gongfa.ratings import models as _ratings  # noqa: F401  (Booking.rating: the model must be known)
 
 
 class BookingKind(TitledEnum):
@@ -49,18 +50,6 @@ class BookingChannel(TitledEnum):
     @classmethod
     def _titles(cls):
         return {"public": _l("居民自助预约"), "staff": _l("工作人员代为预约"), "walk_in": _l("现场来访")}
-
-
-class RatingValue(TitledEnum):
-    """一事一评: the three answers on the official slips."""
-
-    SATISFIED = "satisfied"
-    BASIC = "basic"
-    UNSATISFIED = "unsatisfied"
-
-    @classmethod
-    def _titles(cls):
-        return {"satisfied": _l("满意"), "basic": _l("基本满意"), "unsatisfied": _l("不满意")}
 
 
 class Slot(db.Model):
@@ -116,27 +105,9 @@ class Booking(TimestampMixin, db.Model):
     slot: Mapped[Slot | None] = relationship()
     village: Mapped["Unit | None"] = relationship()  # noqa: F821
     created_by: Mapped["User | None"] = relationship()  # noqa: F821
-    rating: Mapped["Rating | None"] = relationship(back_populates="booking", uselist=False)
+    rating: Mapped["Rating | None"] = relationship(back_populates="booking", uselist=False)  # noqa: F821
 
     @property
     def phone_tail(self) -> str:
         """The last four digits, which the resident quotes with the code."""
         return self.phone[-4:]
-
-
-class Rating(db.Model):
-    """一事一评: one rating per booking or closed mediation case, by the resident or recorded by staff."""
-
-    __tablename__ = "ratings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
-    mediation_case_id: Mapped[int | None] = mapped_column(ForeignKey("mediation_cases.id"), unique=True)
-    value: Mapped[RatingValue] = mapped_column(str_enum(RatingValue, 12))
-    comment: Mapped[str] = mapped_column(String(200), default="")
-    by_resident: Mapped[bool] = mapped_column(default=True)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    booking: Mapped[Booking | None] = relationship(back_populates="rating")
-    recorded_by: Mapped["User | None"] = relationship()  # noqa: F821

@@ -8,7 +8,7 @@ the same one-time form token, whose unique constraint turns the second submit in
 """
 
 import secrets
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -25,16 +25,8 @@ from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Role, User
-from gongfa.signup.models import (
-    ACTIVE,
-    Booking,
-    BookingChannel,
-    BookingKind,
-    BookingStatus,
-    Rating,
-    RatingValue,
-    Slot,
-)
+from gongfa.ratings.models import Rating, RatingValue
+from gongfa.signup.models import ACTIVE, Booking, BookingChannel, BookingKind, BookingStatus, Slot
 
 BOOKABLE_STATUSES = (SessionStatus.PLANNED, SessionStatus.PROPOSED, SessionStatus.CONFIRMED,
                      SessionStatus.CHECKED_IN)
@@ -399,53 +391,6 @@ def rate(booking: Booking, *, value: RatingValue, comment: str, actor: User | No
         raise already from None
     audit.record("rating.create", rating, actor_id=actor.id if actor else None)
     return rating
-
-
-@dataclass
-class RatingRow:
-    """Counts of the three answers for one lawyer, village or session."""
-
-    label: object  # a lawyer's name or a Unit (shown in the reader's language)
-    counts: Counter
-
-    @property
-    def total(self) -> int:
-        """All ratings."""
-        return sum(self.counts.values())
-
-    @property
-    def satisfied_share(self) -> int:
-        """满意 + 基本满意, in per cent of all ratings."""
-        good = self.counts[RatingValue.SATISFIED] + self.counts[RatingValue.BASIC]
-        return round(100 * good / self.total) if self.total else 0
-
-
-def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[RatingRow]]:
-    """Ratings in scope and period: of bookings per lawyer and place, of mediation cases per committee."""
-    rows = db.session.execute(
-        select(Rating.value, User.full_name, Unit)
-        .join(Booking, Booking.id == Rating.booking_id)
-        .join(DutySession, DutySession.id == Booking.session_id)
-        .join(ServicePoint, ServicePoint.id == DutySession.point_id)
-        .join(Unit, Unit.id == ServicePoint.unit_id)
-        .outerjoin(User, User.id == DutySession.lawyer_id)
-        .where(unit_filter, DutySession.on.between(first, last))).all()
-    from gongfa.mediation.models import MediationCase  # cases are rated too (一事一评), per committee
-
-    case_rows = db.session.execute(
-        select(Rating.value, Unit).join(MediationCase, MediationCase.id == Rating.mediation_case_id)
-        .join(ServicePoint, ServicePoint.id == MediationCase.point_id)
-        .join(Unit, Unit.id == ServicePoint.unit_id)
-        .where(unit_filter, MediationCase.closed_on.between(first, last))).all()
-    by_lawyer: dict[str, Counter] = defaultdict(Counter)
-    by_place: dict[Unit, Counter] = defaultdict(Counter)
-    for value, lawyer, place in rows:
-        by_lawyer[lawyer or "—"][value] += 1
-        by_place[place][value] += 1
-    for value, place in case_rows:
-        by_place[place][value] += 1
-    return {"lawyer": [RatingRow(k, v) for k, v in sorted(by_lawyer.items())],
-            "place": [RatingRow(k, v) for k, v in sorted(by_place.items(), key=lambda kv: kv[0].code)]}
 
 
 def session_bookings(session: DutySession) -> list[Booking]:

@@ -1,6 +1,5 @@
 """Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
 
-from datetime import date
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -9,20 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from gongfa import clock
-from gongfa.auth.scope import current_scope, roles_required
+from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.duty.models import DutySession
 from gongfa.errors import ServiceError
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Role
+from gongfa.ratings.models import RatingValue
 from gongfa.signup import bp, services
 from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
-from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue
+from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.web.forms import new_form_token
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 VIEWERS = (*services.BOOKING_STAFF, Role.INSPECTOR)
-RATING_READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR)
 
 
 def _own(session: DutySession) -> bool:
@@ -179,16 +178,3 @@ def rate(booking_id: int):
     else:
         flash(_("请选择满意、基本满意或不满意。"), "error")
     return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
-
-
-@bp.route("/ratings")
-@roles_required(*RATING_READERS)
-def ratings():
-    """一事一评 results this quarter (or a chosen one), per lawyer and per village or station."""
-    try:
-        first = date.fromisoformat(request.args.get("from", ""))
-        last = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        first, last = clock.quarter_bounds(*clock.quarter_of(clock.today()))
-    summary = services.rating_summary(current_scope().unit_filter(*RATING_READERS), first=first, last=last)
-    return render_page("signup/ratings.html", summary=summary, first=first, last=last, values=list(RatingValue))

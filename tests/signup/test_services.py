@@ -10,9 +10,11 @@ from gongfa.db import db
 from gongfa.duty import services as duty
 from gongfa.duty.models import ExtraKind
 from gongfa.errors import ServiceError
+from gongfa.ledger import services as ledger
 from gongfa.org import services as org
+from gongfa.ratings.models import RatingValue
 from gongfa.signup import services
-from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, RatingValue, Slot
+from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, Slot
 from tests.signup.conftest import NOW, WEDNESDAY, session_at
 
 
@@ -123,7 +125,7 @@ def test_rating_only_after_attending_and_only_once(cal):
     services.rate(b, value=RatingValue.BASIC, comment="讲得清楚")
     with pytest.raises(ServiceError, match="已经评价"):
         services.rate(b, value=RatingValue.SATISFIED, comment="")
-    summary = services.rating_summary(db.true(), first=date(2026, 10, 1), last=date(2026, 12, 31))
+    summary = ledger.rating_summary(db.true(), first=date(2026, 10, 1), last=date(2026, 12, 31))
     assert [(r.label, r.total, r.satisfied_share) for r in summary["lawyer"]] == [("叶尔兰·哈布德克", 1, 100)]
 
 

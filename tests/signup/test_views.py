@@ -140,7 +140,7 @@ def test_on_the_day_staff_record_walk_ins_attendance_and_ratings(cal, client, au
         assert client.post(f"/signup/sessions/{s.id}/walk-in", data=walk_in).status_code == 303
         page = client.get(f"/signup/sessions/{s.id}").text
         assert "马明" in page and "现场来访" in page and "满意" in page
-        ratings = client.get("/signup/ratings").text
+        ratings = client.get("/ledger/ratings").text
         assert "叶尔兰·哈布德克" in ratings and "100%" in ratings
 
 
