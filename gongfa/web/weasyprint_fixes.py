@@ -11,49 +11,84 @@ The fix stops after the first pass when the page has no floats, as left-to-right
 floats the second pass starts from the same position and lays out the same line, so the PDF is
 byte-for-byte the same (tests/web/test_pdf.py checks that in both directions).
 
-The fix rewrites that one condition in the function's source. If a WeasyPrint upgrade changes that
-code, nothing is patched and a warning is logged: PDFs stay correct, only slower.
+How it is applied, and how it fails safe. ``apply()`` rewrites that one condition in the function's
+source and compiles it under WeasyPrint's own file name and line numbers, into WeasyPrint's module
+namespace: a traceback through the fixed function names the real line of ``weasyprint/layout/inline.py``,
+and whatever patches that module later (a test's spy) reaches the fixed function too. It does so only if
+every check holds: the installed WeasyPrint is the release the fix was written for (``WRITTEN_FOR``,
+pinned in pyproject.toml), its source can be read (an install may ship only ``.pyc`` files), that source
+compiles back to exactly the code that runs, the condition is there once, and the rewrite keeps the line
+count. If anything fails (or raises), WeasyPrint is left as it is and one warning is logged: PDFs print
+the same, right-to-left ones only slower (tests/web/test_weasyprint_fixes.py breaks each check).
 """
 
 import inspect
 import logging
 import threading
+import types
 
 log = logging.getLogger(__name__)
 
+WRITTEN_FOR = "70.0"  # the WeasyPrint release whose get_next_linebox the fix was written for and checked on
+
+# The condition, and the fixed one: as many lines, so the function's later lines keep their numbers.
 _CONDITION = """        if containing_block.style['direction'] == 'ltr':
             condition = (position_x, position_y) == (
                 original_position_x, original_position_y)"""
-_FIXED = """        if not excluded_shapes and not context.excluded_shapes:
-            condition = True  # gongfa.web.weasyprint_fixes: no floats, nothing can move the line
-        elif containing_block.style['direction'] == 'ltr':
-            condition = (position_x, position_y) == (
+_FIXED = """        if not excluded_shapes or containing_block.style['direction'] == 'ltr':
+            condition = not excluded_shapes or (position_x, position_y) == (  # gongfa.web.weasyprint_fixes: no floats
                 original_position_x, original_position_y)"""
 
-stock_get_next_linebox = None  # the original, kept for the test that compares the two
+stock_get_next_linebox = None  # the original, kept for the tests that compare the two
 _applied: bool | None = None  # None: not tried yet in this process
 _lock = threading.Lock()  # gunicorn's two threads per worker may print their first PDFs together
 
 
 def apply() -> bool:
-    """Patch ``get_next_linebox`` once per process; True if the fix is in place."""
+    """Patch ``get_next_linebox`` once per process; True if the fix is in place. Never raises."""
     global _applied
     with _lock:
         if _applied is None:
-            _applied = _patch()
+            try:
+                why_not = _patch()
+            except Exception as error:  # anything unforeseen: print with WeasyPrint as it is
+                why_not = f"{type(error).__name__}: {error}"
+            if why_not:
+                log.warning("WeasyPrint left as it is, right-to-left PDFs are laid out twice (slower): %s", why_not)
+            _applied = why_not is None
         return _applied
 
 
-def _patch() -> bool:
+def _patch() -> str | None:
+    """Put the fix in place and return None, or leave WeasyPrint untouched and return why."""
     global stock_get_next_linebox
+    import weasyprint
     from weasyprint.layout import inline
 
-    source = inspect.getsource(inline.get_next_linebox)
+    if weasyprint.__version__ != WRITTEN_FOR:
+        return f"the fix is for WeasyPrint {WRITTEN_FOR}, this is {weasyprint.__version__}"
+    if _FIXED.count("\n") != _CONDITION.count("\n"):
+        return "the fixed condition has another number of lines than the original"
+    stock = inline.get_next_linebox
+    try:
+        lines, first_line = inspect.getsourcelines(stock)
+    except (OSError, TypeError) as error:  # no .py files installed, or not a Python function
+        return f"no source for get_next_linebox ({error})"
+    source = "".join(lines)
+    if _compiled(source, first_line, stock.__code__.co_filename) != stock.__code__:
+        return "the source of get_next_linebox is not the code that runs"
     if source.count(_CONDITION) != 1:
-        log.warning("WeasyPrint's get_next_linebox changed; right-to-left PDFs are laid out twice (slower)")
-        return False
-    namespace = dict(vars(inline))
-    exec(compile(source.replace(_CONDITION, _FIXED), inline.__file__, "exec"), namespace)  # noqa: S102
-    stock_get_next_linebox = inline.get_next_linebox
-    inline.get_next_linebox = namespace["get_next_linebox"]
-    return True
+        return "get_next_linebox is not the code the fix was written for"
+    fixed_code = _compiled(source.replace(_CONDITION, _FIXED), first_line, stock.__code__.co_filename)
+    fixed = types.FunctionType(fixed_code, vars(inline), stock.__name__, stock.__defaults__, stock.__closure__)
+    fixed.__kwdefaults__ = stock.__kwdefaults__
+    stock_get_next_linebox = stock
+    inline.get_next_linebox = fixed
+    return None
+
+
+def _compiled(source: str, first_line: int, filename: str) -> types.CodeType:
+    """The code of the one function defined in ``source``, as if read from line ``first_line`` of ``filename``."""
+    module_code = compile("\n" * (first_line - 1) + source, filename, "exec", dont_inherit=True)
+    (function_code,) = (c for c in module_code.co_consts if isinstance(c, types.CodeType))
+    return function_code
