@@ -20,6 +20,45 @@ pinned in pyproject.toml), its source can be read (an install may ship only ``.p
 compiles back to exactly the code that runs, the condition is there once, and the rewrite keeps the line
 count. If anything fails (or raises), WeasyPrint is left as it is and one warning is logged: PDFs print
 the same, right-to-left ones only slower (tests/web/test_weasyprint_fixes.py breaks each check).
+
+Upstream. WeasyPrint's tracker has no issue for this (searched December 2026: its right-to-left and
+performance issues, and ``get_next_linebox``). tests/web/test_weasyprint_upstream.py is the minimal
+reproduction, with stock WeasyPrint only; it fails with "upstream fixed: drop weasyprint_fixes" the day a
+release lays right-to-left lines out once. Then delete this module, its ``apply()`` call in web/pdf.py and
+its tests. The issue to file:
+
+    Title: Every right-to-left line is laid out twice (get_next_linebox compares against a width of 0)
+
+    WeasyPrint 70.0. In ``layout/inline.py``, ``get_next_linebox`` repeats the layout of a line until
+    ``condition`` holds. For ``direction: rtl`` the condition compares right edges,
+    ``position_x + line.width`` with ``original_position_x + original_width``, but ``original_width`` is
+    ``linebox.width`` from before the pass, which is 0 when there are no floats
+    (``linebox.width = linebox.height = 0``). The first pass therefore never satisfies it, and each line is
+    laid out a second time (it then stops only because ``line.height <= candidate_height``). For
+    ``direction: ltr`` the left edges are compared and one pass is enough.
+
+        from weasyprint import HTML
+        from weasyprint.layout import inline
+
+        layouts = []
+        real = inline.split_inline_box
+        def counting(context, box, *args, **kwargs):
+            layouts.append(box)
+            return real(context, box, *args, **kwargs)
+        inline.split_inline_box = counting
+        for direction in ("ltr", "rtl"):
+            layouts.clear()
+            html = f'<p dir="{direction}" style="width: 40mm">{"سالام دۇنيا " * 12}</p>'
+            page = HTML(string=html).render().pages[0]._page_box
+            lines = [box for box in page.descendants() if type(box).__name__ == "LineBox"]
+            print(direction, len(lines), "lines laid out", len(layouts), "times")
+        # ltr 7 lines laid out 7 times
+        # rtl 7 lines laid out 14 times
+
+    Expected: as many passes as lines in both directions. The second pass starts from the same position
+    and lays out the same line, so the PDF is the same; only the time differs (a third of the layout of
+    a 15-page Uyghur table). A fix that keeps every PDF byte for byte: stop after the first pass when
+    there are no floats (``not excluded_shapes``), as the left-to-right comparison already does.
 """
 
 import inspect
