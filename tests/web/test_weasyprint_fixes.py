@@ -27,6 +27,8 @@ HTML = ('<html lang="ug" dir="rtl"><body><p>ئادۋوكات ھەر ئايدا �
 @pytest.fixture
 def untried(monkeypatch):
     """WeasyPrint stock and the fix not tried yet in this process, as in a fresh worker; restored afterwards."""
+    # Alembic's env.py (logging.config.fileConfig) disables the loggers that exist when a migration test runs.
+    monkeypatch.setattr(weasyprint_fixes.log, "disabled", False)
     weasyprint_fixes.apply()
     stock = weasyprint_fixes.stock_get_next_linebox or inline.get_next_linebox
     monkeypatch.setattr(inline, "get_next_linebox", stock)
