@@ -174,8 +174,12 @@ def _race(world, runner, config):
     start = threading.Barrier(threads)
     errors = []
 
+    # One app per worker, built here one after the other: building apps in several threads at once trips a
+    # CPython 3.11 bug in compiling werkzeug's routing code (gh-106905: "AST constructor recursion depth mismatch").
+    apps = [create_app(config) for _ in range(threads)]
+
     def work(i):
-        app = create_app(config)
+        app = apps[i]
         try:
             with app.app_context():
                 from gongfa.people.models import User
