@@ -47,6 +47,16 @@ def database_url(tmp: Path, name: str = "gongfa_live") -> str:
     return prefix + "/" + name
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Ask a server to stop (SIGTERM); kill it if it has not stopped within 10 s."""
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @contextmanager
 def redis_server():
     """Yield the storage URI of a private redis-server (Debian's) on a unix socket; stop it afterwards.
@@ -78,12 +88,7 @@ def redis_server():
             client.close()
             yield f"redis+unix://{sock}"
         finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
 
 
 @contextmanager
@@ -130,12 +135,7 @@ def live_server(tmp: Path, *, workers: int = 2, extra_env: dict | None = None, d
                     raise RuntimeError(log_path.read_text())
                 yield url
             finally:
-                server.terminate()
-                try:
-                    server.wait(10)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
+                stop(server)
 
 
 @contextmanager
