@@ -131,12 +131,18 @@ class CommandRunner(FlaskCliRunner):
         return _isolated(run)
 
 
+def isolating(app):
+    """Give ``app`` the test client and CLI runner whose requests and commands have contexts of their own."""
+    app.test_client_class = RequestClient
+    app.test_cli_runner_class = CommandRunner
+    return app
+
+
 @pytest.fixture
 def app(app_config):
     """A fresh app with an empty schema; the test body runs in an app context of its own."""
-    app = create_app({key: value for key, value in {**TEST_CONFIG, **app_config}.items() if value is not DEFAULT})
-    app.test_client_class = RequestClient
-    app.test_cli_runner_class = CommandRunner
+    app = isolating(create_app({key: value for key, value in {**TEST_CONFIG, **app_config}.items()
+                                if value is not DEFAULT}))
     with app.app_context():
         db.create_all()
         if PG_URL:
