@@ -250,6 +250,11 @@ def test_a_draw_is_random_among_a_townships_villages(world, client, auth):
     assert len(set(pairs)) >= 12  # of the 15 possible pairs, not one pattern
 
 
+def test_a_draw_picks_at_most_the_villages_there_are(world):
+    codes = services.draw_villages(world.units["P"], 3, 7)
+    assert len(codes) == len(set(codes)) == 4
+
+
 @freeze_time(NOW)
 def test_a_hundred_entry_quarter_prints(world, client, auth):
     """The volume PDF of a busy village: 100 entries, the header repeated on every page."""
