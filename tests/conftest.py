@@ -1,12 +1,15 @@
 """Fixtures: an app per test on SQLite (in memory) or, with GONGFA_TEST_DATABASE_URL, PostgreSQL."""
 
+import contextvars
 import os
 import re
 from datetime import date
 
 import pytest
-from flask import g
-from sqlalchemy import text
+from flask import has_app_context
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from gongfa import create_app
 from gongfa.db import db
@@ -55,32 +58,95 @@ def _fresh_postgres_schema():
             db.engine.dispose()
 
 
+# In ``app_config``: leave this key out of the test config, so the app's own default (or GONGFA_* env) holds.
+DEFAULT = object()
+
+
 @pytest.fixture
 def app_config():
     """Per-test overrides of the app config (tests override this fixture or mutate the dict)."""
     return {}
 
 
-def _fresh_g() -> None:
-    """Give each test request an empty ``g``, as in production.
+@event.listens_for(Session, "after_flush")
+def _mark_unsaved(session, _flush_context) -> None:
+    session.info["unsaved"] = True
 
-    The fixture keeps an app context pushed, and Flask reuses it for test requests, so ``g``
-    (CSRF token, scope, locale caches) would otherwise leak from one request into the next.
+
+@event.listens_for(Session, "after_transaction_end")
+def _clear_unsaved(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop("unsaved", None)
+
+
+def _settle_test_session() -> None:
+    """End the test body's transaction before a request or a CLI command runs.
+
+    A request runs in its own session, as in production, and does not see work the test has not
+    committed (on PostgreSQL it would even wait for the test's row locks, for ever), so uncommitted
+    work is an error in the test. Ending the transaction also expires what the test has loaded: its
+    objects read the database again afterwards and show what the request did.
     """
-    g.__dict__.clear()
+    if not has_app_context():
+        return
+    session = db.session()
+    pending = session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    if pending or session.info.get("unsaved"):
+        raise AssertionError("commit in the test before a request or command: it runs in its own session")
+    session.rollback()
+
+
+def _isolated(call, *args, **kwargs):
+    """Run ``call`` with no app or request context of the test's: it pushes its own, as in production.
+
+    Flask reuses an app context that is already pushed for test requests, so the test body and the
+    request would share one ``g`` and one ``db.session``: an object loaded in the test would be the
+    very object the view sees, and a view that forgot to commit, or kept an object across requests,
+    would pass. An empty ``contextvars.Context`` gives each request (and command) its own app context,
+    ``g`` and session, removed at its teardown.
+    """
+    _settle_test_session()
+    return contextvars.Context().run(call, *args, **kwargs)
+
+
+class RequestClient(FlaskClient):
+    """The test client; each request has its own app context, ``g`` and session."""
+
+    def open(self, *args, **kwargs):
+        """Make a request in a context of its own."""
+        return _isolated(super().open, *args, **kwargs)
+
+
+class CommandRunner(FlaskCliRunner):
+    """The CLI runner; each command has its own app context and session, like a separate process."""
+
+    def invoke(self, *args, **kwargs):
+        """Run a command in an app context of its own, as the ``flask`` command pushes one for every command."""
+        invoke = super().invoke
+
+        def run():
+            with self.app.app_context():
+                return invoke(*args, **kwargs)
+
+        return _isolated(run)
+
+
+def isolating(app):
+    """Give ``app`` the test client and CLI runner whose requests and commands have contexts of their own."""
+    app.test_client_class = RequestClient
+    app.test_cli_runner_class = CommandRunner
+    return app
 
 
 @pytest.fixture
 def app(app_config):
-    """A fresh app with an empty schema."""
-    app = create_app({**TEST_CONFIG, **app_config})
-    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_g)
+    """A fresh app with an empty schema; the test body runs in an app context of its own."""
+    app = isolating(create_app({key: value for key, value in {**TEST_CONFIG, **app_config}.items()
+                                if value is not DEFAULT}))
     with app.app_context():
+        db.create_all()
         if PG_URL:
-            db.create_all()
             _reset_postgres()
-        else:
-            db.create_all()
         yield app
         db.session.remove()
         if PG_URL:

@@ -74,14 +74,15 @@ def _entries(w, sessions):
     from gongfa.worklog.models import Category, Mode, Referral
 
     made = {}
-    for key in ("V1", "V3"):
+    for key, point, referral in (("V1", "V1", Referral.NONE), ("V3", "V3", Referral.NONE),
+                                 ("REF", "V1", Referral.LEGAL_AID)):  # sent on to legal aid: it has a slip
         made[key], _ = worklog.create_entry(
-            lawyer=w.users["lawyer"], point=org.point_of(w.units[key]), session=sessions[key], form_token=None,
+            lawyer=w.users["lawyer"], point=org.point_of(w.units[point]), session=sessions[point], form_token=None,
             submit=True, today=clock.today(), served_on=clock.today(), starts_at=time(9, 0), ends_at=time(10, 0),
             place="", persons="居民", mode=Mode.ON_SITE, category=Category.CONSULTATION, content="咨询", result="",
-            referral=Referral.NONE)
+            referral=referral)
     db.session.commit()
-    return {"E1": made["V1"].id, "E3": made["V3"].id}
+    return {"E1": made["V1"].id, "E3": made["V3"].id, "EREF": made["REF"].id}
 
 
 def _cases(w):
@@ -260,14 +261,18 @@ MATRIX = [
     ("audit.export", "GET", "/audit/export.xlsx", ANY_ADMIN | {"auditor"}),
     ("static", "GET", "/static/css/app.css", ALL),
 ]
+# The PDFs (0.2–1 s each): allowed roles get a PDF, the others 403, anonymous users the login page.
+QUARTER = "?year=2026&quarter=2"
 SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),
         ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF - {"county2"}),
         ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", V1_STAFF - LAWYERS),
-        ("worklog.referral", "GET", "/log/{E1}/referral.pdf", set()),  # E1 has no referral: 404 for all
+        ("mediation.case_file", "GET", "/mediation/{C_V3}/file.pdf", C1_VIEWERS),  # another township's committee
+        ("worklog.referral", "GET", "/log/{EREF}/referral.pdf", V1_STAFF),
+        ("worklog.referral", "GET", "/log/{E1}/referral.pdf", V1_STAFF),  # no referral: 404 (below)
         # 营盘社区's volume: its adviser ("lawyer") prints it, the other lawyer of the same station does not.
-        ("ledger.volume", "GET", "/ledger/villages/{V1}/volume.pdf", V1_STAFF),
-        ("ledger.duty_ledger", "GET", "/ledger/stations/{T1}/duty.pdf", STAFF - {"officer", "county2"}),
-        ("ledger.statistics_pdf", "GET", "/ledger/statistics/{T1}.pdf", READERS - {"county2"}),
+        ("ledger.volume", "GET", "/ledger/villages/{V1}/volume.pdf" + QUARTER, V1_STAFF),
+        ("ledger.duty_ledger", "GET", "/ledger/stations/{T1}/duty.pdf" + QUARTER, STAFF - {"officer", "county2"}),
+        ("ledger.statistics_pdf", "GET", "/ledger/statistics/{T1}.pdf" + QUARTER, READERS - {"county2"}),
         ("ledger.draw_volumes", "GET", "/ledger/inspection/{DRAW}/volumes.pdf", PREFECTURE | {"inspector"})]
 
 
@@ -287,12 +292,13 @@ def test_access_matrix(world, client, auth, role):
         # An empty POST is enough: a denied role is refused before the form is read.
         response = client.open(url, method=method, data={})
         response.close()
+        sent_to_login = response.status_code == 302 and "/auth/login" in response.headers["Location"]
         if role in allowed:
-            ok = response.status_code in (200, 302, 303, 422)
+            ok = response.status_code in (200, 302, 303, 422) and not sent_to_login
             if endpoint.startswith("auth.logout") and role:
                 auth.login(role)  # logging out was allowed; log back in for the rest
         elif role is None:
-            ok = response.status_code == 302 and "/auth/login" in response.headers["Location"]
+            ok = sent_to_login
         else:
             ok = response.status_code == 403
         if not ok:
@@ -300,36 +306,38 @@ def test_access_matrix(world, client, auth, role):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize(("role", "row"), [(r, i) for i, row in enumerate(SLOW) if row[0].startswith("ledger.")
-                                           for r in ROLES if r])
-def test_ledger_pdfs_by_role(world, client, auth, role, row):
-    """The ledger PDFs, each role: allowed ones print, others are refused (another village's officer too)."""
-    endpoint, _method, template, allowed = SLOW[row]
+@pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
+def test_pdf_access_matrix(world, client, auth, role):
+    """Every PDF row, each role: an allowed one prints a PDF, the others are refused."""
     ids = _ids(world)
-    auth.login(role)
-    response = client.get(template.format(**ids) + "?year=2026&quarter=2")
-    assert response.status_code == (200 if role in allowed else 403), (endpoint, role)
-    if endpoint == "ledger.volume" and role == "officer":
-        auth.logout()
-        auth.login("officer3")  # 达勒特村's officer asks for 营盘社区's volume
-        assert client.get(template.format(**ids)).status_code == 403
+    if role:
+        assert auth.login(role).status_code == 303
+    failures = []
+    for endpoint, method, template, allowed in SLOW:
+        url = template.format(**ids)
+        response = client.open(url, method=method)
+        if role in allowed and "{E1}" in template:
+            ok = response.status_code == 404  # an entry with no referral has no referral slip
+        elif role in allowed:
+            ok = response.status_code == 200 and response.data.startswith(b"%PDF-")
+        elif role is None:
+            ok = response.status_code == 302 and "/auth/login" in response.headers["Location"]
+        else:
+            ok = response.status_code == 403
+        response.close()
+        if not ok:
+            failures.append(f"{method} {url} ({endpoint}) as {role}: {response.status_code}")
+    assert not failures, "\n".join(failures)
 
 
-def test_notice_pdf_is_public(world, client):
-    response = client.get(SLOW[0][2])
-    assert response.status_code == 200
-    assert response.data.startswith(b"%PDF-")
-
-
-@pytest.mark.parametrize("role", ["officer", "county", "inspector"])
-def test_roster_pdf_for_staff_in_scope(world, client, auth, role):
+@pytest.mark.parametrize(("who", "row"), [("officer3", "ledger.volume"), ("head2", "duty.roster_pdf"),
+                                          ("officer3", "mediation.case_file")])
+def test_pdfs_of_a_place_are_refused_to_staff_of_another(world, client, auth, who, row):
+    """达勒特村's officer asks for 营盘社区's volume and case file; 托里镇's head for 小营盘镇's roster."""
     ids = _ids(world)
-    auth.login(role)
-    response = client.get(SLOW[1][2].format(**ids))
-    assert response.status_code == 200 and response.data.startswith(b"%PDF-")
-    auth.logout()
-    auth.login("head2")  # another county's station head
-    assert client.get(SLOW[1][2].format(**ids)).status_code == 403
+    template = next(r[2] for r in SLOW if r[0] == row)
+    auth.login(who)
+    assert client.get(template.format(**ids)).status_code == 403
 
 
 def test_officer_of_village_a_cannot_edit_village_b_by_id(world, client, auth):

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
-from tests.conftest import PASSWORD
+from tests.conftest import DEFAULT, PASSWORD
 
 
 def _csrf(client, url="/auth/login"):
@@ -66,12 +66,30 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(world, app):
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "user.password")) is not None
 
 
-def test_cookie_flags(world, app):
-    app.config["SESSION_COOKIE_SECURE"] = True
-    client = app.test_client()
-    response = client.get("/auth/login")
-    cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+def _login_cookie(client) -> str:
+    response = client.post("/auth/login", data={"username": "officer", "password": PASSWORD})
+    assert response.status_code == 303
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("gongfa_session="))
+
+
+@pytest.mark.parametrize("app_config", [{"SESSION_COOKIE_SECURE": DEFAULT}])
+def test_the_login_cookie_is_secure_http_only_and_same_site_by_default(world, client):
+    """Out of the box (no setting, as behind HTTPS), the browser never sends the cookie over plain HTTP."""
+    cookie = _login_cookie(client).split("; ")
+    assert {"Secure", "HttpOnly", "SameSite=Lax"} <= set(cookie)
+
+
+class TestOnAPlainHttpStationLan:
+    """README: GONGFA_SESSION_COOKIE_SECURE=false where a station serves plain HTTP on its LAN."""
+
+    @pytest.fixture
+    def app_config(self, monkeypatch):
+        monkeypatch.setenv("GONGFA_SESSION_COOKIE_SECURE", "false")
+        return {"SESSION_COOKIE_SECURE": DEFAULT}
+
+    def test_the_setting_turns_the_secure_flag_off_and_keeps_the_others(self, world, client):
+        cookie = _login_cookie(client).split("; ")
+        assert "Secure" not in cookie and {"HttpOnly", "SameSite=Lax"} <= set(cookie)
 
 
 def test_security_headers_and_csp_without_inline_script(world, client):

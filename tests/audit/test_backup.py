@@ -16,7 +16,7 @@ from gongfa.db import db
 from gongfa.org import services as org
 from gongfa.people import services as people
 from gongfa.people.models import Role, User
-from tests.conftest import PG_URL, SINCE, TEST_CONFIG, World
+from tests.conftest import PG_URL, SINCE, TEST_CONFIG, World, isolating
 
 
 def _everything() -> dict:
@@ -76,7 +76,7 @@ def test_a_sqlite_file_round_trips_exactly_and_the_old_state_is_kept_aside(tmp_p
     with app.app_context():
         db.create_all()
         world = World().build()
-        _round_trip(app.test_cli_runner(), tmp_path, world)
+        _round_trip(isolating(app).test_cli_runner(), tmp_path, world)
         saved = list((tmp_path / "backups").glob("pre-restore-*.sqlite"))
         assert len(saved) == 1  # what was there before the restore, in case it was the wrong copy
         with sqlite3.connect(saved[0]) as conn:

@@ -13,7 +13,7 @@ from gongfa.audit import services as audit
 from gongfa.audit.models import AuditChain, AuditEvent
 from gongfa.db import db
 from gongfa.people import services as people
-from tests.conftest import PG_URL, TEST_CONFIG
+from tests.conftest import PG_URL, TEST_CONFIG, isolating
 
 
 def _events(world, n=6):
@@ -163,7 +163,7 @@ def test_simultaneous_commits_on_a_sqlite_file_make_one_chain(tmp_path):
         from tests.conftest import World
 
         world = World().build()
-        _race(world, app.test_cli_runner(), config)
+        _race(world, isolating(app).test_cli_runner(), config)
         db.session.remove()
         db.engine.dispose()
 

@@ -4,9 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.liveserver import live_server as bench_live_server
 from gongfa.demo.seed import DEMO_PASSWORD
+from gongfa.i18n import LOCALES
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("GONGFA_CHROMIUM", "/usr/bin/chromium")
@@ -70,3 +72,11 @@ def login(watched: Watched, url: str, username: str, password: str = DEMO_PASSWO
     page.click("#submit")
     page.wait_for_url(lambda u: "/auth/login" not in u)
     page.wait_for_load_state()
+
+
+def choose_language(page, code: str) -> None:
+    """Press a language in the menu; return once the page has come back in it."""
+    info = LOCALES[code]
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/lang")):
+        page.get_by_role("button", name=info.native_name).click()
+    expect(page.locator("html")).to_have_attribute("lang", info.html_lang)

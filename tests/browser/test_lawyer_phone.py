@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SHOTS, login
+from tests.browser.conftest import SHOTS, choose_language, login
 from tests.browser.test_browser import CJK, UI_TEXT_JS
 
 pytestmark = pytest.mark.browser
@@ -15,8 +15,7 @@ def test_lawyer_accepts_a_wednesday_on_a_phone_in_uyghur(live_server, make_page,
     w = make_page(width=360, height=740, javascript=javascript, locale="ug-CN")
     page = w.page
     page.goto(live_server + "/auth/login")
-    page.get_by_role("button", name="ئۇيغۇرچە").click()
-    page.wait_for_load_state()
+    choose_language(page, "ug")
     login(w, live_server, "lawyer")
     page.goto(live_server + "/duty/my")
     assert page.locator("html").get_attribute("dir") == "rtl"

@@ -3,8 +3,9 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import SHOTS
+from tests.browser.conftest import SHOTS, choose_language
 from tests.browser.test_browser import CJK, UI_TEXT_JS
 
 pytestmark = pytest.mark.browser
@@ -18,11 +19,11 @@ def test_resident_books_a_slot_on_a_phone_and_cancels_with_the_code(live_server,
     page = w.page
     page.goto(f"{live_server}/v/{VILLAGE}")
     if lang == "ug":
-        page.get_by_role("button", name="ئۇيغۇرچە").click()
-        page.wait_for_load_state()
+        choose_language(page, "ug")
     page.locator(f"a[href='/v/{VILLAGE}/book']").first.click()
     page.locator("a[href^='/book/']").first.click()
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r"/book/\d+"))
+    expect(page.locator("#name")).to_be_visible()
     if lang == "ug":
         assert page.locator("html").get_attribute("dir") == "rtl"
         text = page.evaluate(UI_TEXT_JS)  # names (isolated in <bdi>) aside, nothing Chinese is left
@@ -48,5 +49,5 @@ def test_resident_books_a_slot_on_a_phone_and_cancels_with_the_code(live_server,
     page.wait_for_url(re.compile(r"/b/(?!find)"))
     page.locator("form[action$='/cancel'] button").click()
     # With JavaScript the page is swapped in by htmx (hx-boost): wait for the new status, not a load.
-    page.locator(".receipt .tag", has_text=re.compile("^(已取消|ئەمەلدىن قالدۇرۇلدى)$")).wait_for(timeout=10_000)
+    expect(page.locator(".receipt .tag")).to_have_text(re.compile("^(已取消|ئەمەلدىن قالدۇرۇلدى)$"))
     assert w.errors == []

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SHOTS, login
+from tests.browser.conftest import SHOTS, choose_language, login
 
 pytestmark = pytest.mark.browser
 CONTENT = "断网测试：土地承包合同到期续签咨询"
@@ -22,8 +22,8 @@ def test_a_draft_survives_the_link_dropping_and_a_resubmit_makes_one_entry(live_
     page.fill("#persons", "王秀兰")
     page.fill("#content", CONTENT)  # half written: no result yet
     page.context.set_offline(True)  # the link drops in the field
-    page.locator("#submit").click()
-    page.wait_for_timeout(500)
+    with page.expect_event("requestfailed", lambda r: r.method == "POST"):  # the send fails before the link is back
+        page.locator("#submit").click()
     page.context.set_offline(False)
     page.reload()  # back online, the page comes back empty from the server ...
     page.locator(".draft-note").wait_for()  # ... and the draft is put back
@@ -41,8 +41,8 @@ def test_a_draft_survives_the_link_dropping_and_a_resubmit_makes_one_entry(live_
             route.continue_()
 
     page.route(re.compile(r".*/log/new$"), drop_answer)
-    page.locator("#submit").click()
-    page.wait_for_timeout(800)
+    with page.expect_event("requestfailed", lambda r: r.method == "POST"):  # the server saved it; the phone timed out
+        page.locator("#submit").click()
     page.locator("#submit").click()  # the lawyer taps again
     page.wait_for_url(re.compile(r"/log/\d+"))
     page.unroute(re.compile(r".*/log/new$"))
@@ -74,8 +74,7 @@ def test_the_officer_countersigns_in_uyghur_on_a_phone(live_server, make_page):
     w = make_page(width=360, height=740, locale="ug-CN")
     page = w.page
     page.goto(live_server + "/auth/login")
-    page.get_by_role("button", name="ئۇيغۇرچە").click()
-    page.wait_for_load_state()
+    choose_language(page, "ug")
     login(w, live_server, "officer")
     page.goto(live_server + "/log/")
     assert page.locator("html").get_attribute("dir") == "rtl"

@@ -1,6 +1,6 @@
 """Duty pages as people use them: the lawyer on a phone, the officer, the station head, the bureau."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
@@ -33,11 +33,16 @@ def cal(world):
 
 
 def _session(world, key, on=None, kind=None):
+    """The first session at ``key``'s point (on a day, of a kind); there must be one."""
     point = org.point_of(world.units[key])
     stmt = db.select(DutySession).where(DutySession.point_id == point.id)
     if on:
         stmt = stmt.where(DutySession.on == on)
-    return db.session.scalars(stmt.order_by(DutySession.on)).first()
+    if kind:
+        stmt = stmt.where(DutySession.kind == kind)
+    found = db.session.scalars(stmt.order_by(DutySession.on)).first()
+    assert found is not None, (key, on, kind)
+    return found
 
 
 @freeze_time("2026-11-23 09:00:00+08:00")
@@ -114,7 +119,7 @@ def test_decline_puts_a_task_in_front_of_the_head_who_substitutes(cal, client, a
 
 @freeze_time("2026-11-23 09:00:00+08:00")
 def test_lawyer_proposes_and_officer_accepts_then_countersigns(cal, client, auth, app):
-    s = _session(cal, "V1", kind="monthly")
+    s = _session(cal, "V1", kind=RuleKind.MONTHLY)
     auth.login("lawyer")
     page = client.get(f"/duty/sessions/{s.id}").text
     assert 'name="on"' in page
@@ -133,7 +138,7 @@ def test_lawyer_proposes_and_officer_accepts_then_countersigns(cal, client, auth
 
 
 def test_officer_countersigns_after_the_visit(cal, client, auth):
-    s = _session(cal, "V1", kind="monthly")
+    s = _session(cal, "V1", kind=RuleKind.MONTHLY)
     s.on, s.status = date(2026, 11, 26), SessionStatus.CONFIRMED
     db.session.commit()
     with freeze_time("2026-11-26 10:00:00+08:00"):
@@ -153,7 +158,7 @@ def test_officer_countersigns_after_the_visit(cal, client, auth):
 
 @freeze_time("2026-11-23 09:00:00+08:00")
 def test_two_people_at_once_the_second_gets_a_message_and_the_current_state(cal, app):
-    s = _session(cal, "V1", kind="monthly")
+    s = _session(cal, "V1", kind=RuleKind.MONTHLY)
     seen = s.version
     lawyer, officer = app.test_client(), app.test_client()
     lawyer.post("/auth/login", data={"username": "lawyer", "password": "Test.password.1"})
@@ -168,7 +173,7 @@ def test_two_people_at_once_the_second_gets_a_message_and_the_current_state(cal,
 
 @freeze_time("2026-11-23 09:00:00+08:00")
 def test_bad_proposed_date_is_a_field_message(cal, client, auth):
-    s = _session(cal, "V1", kind="monthly")
+    s = _session(cal, "V1", kind=RuleKind.MONTHLY)
     auth.login("lawyer")
     response = client.post(f"/duty/sessions/{s.id}/propose", data={"version": s.version, "on": "2026-12-25"})
     assert response.status_code == 422 and "请从列表中选择" in response.text
@@ -239,14 +244,20 @@ def test_public_page_shows_this_weeks_duty_lawyer(cal, client):
     assert "2026年11月25日星期三" in page and "叶尔兰·哈布德克" in page
 
 
-def test_generate_twice_from_the_web_creates_nothing_twice(cal, client, auth):
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_generate_twice_from_the_web_creates_nothing_twice(world, client, auth):
+    duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                     day_of_month=26)
+    db.session.commit()
+    sessions = db.select(db.func.count()).select_from(DutySession)
     auth.login("head")
-    with freeze_time("2026-11-23 09:00:00+08:00"):
-        client.post("/duty/generate")
-        count = db.session.scalar(db.select(db.func.count()).select_from(DutySession))
-        client.post("/duty/generate")
-    assert db.session.scalar(db.select(db.func.count()).select_from(DutySession)) == count
-    assert count > 0 and timedelta(0) is not None
+    first = client.post("/duty/generate", follow_redirects=True)
+    made = db.session.scalar(sessions)
+    assert made > 0 and f"已生成 {made} 条新的值班安排" in first.text
+    second = client.post("/duty/generate", follow_redirects=True)
+    assert "已生成 0 条新的值班安排" in second.text
+    assert db.session.scalar(sessions) == made
 
 
 @freeze_time("2026-11-23 09:00:00+08:00")

@@ -15,8 +15,9 @@ from gongfa.duty import services as duty
 from gongfa.duty.models import RuleKind
 from gongfa.errors import ServiceError
 from gongfa.ledger import services
-from gongfa.ledger.models import PrintRecord
+from gongfa.ledger.models import InspectionDraw, PrintRecord
 from gongfa.org import services as org
+from gongfa.org.models import UnitLevel
 from gongfa.worklog import services as worklog
 from gongfa.worklog.models import Category, Mode, Referral
 from tests.web.test_pdf import pdftotext
@@ -196,19 +197,16 @@ def test_only_the_townships_head_submits(logged, client, auth):
 
 
 @freeze_time(NOW)
-def test_an_inspection_draw_is_random_recorded_and_reproducible(logged, client, auth):
+def test_an_inspection_draw_is_recorded_reproducible_and_prints_the_drawn_volumes(logged, client, auth):
     auth.login("inspector")
     prefecture = logged.units["P"]
     response = client.post("/ledger/inspection", data={"unit_id": prefecture.id, "year": "2026", "quarter": "4",
                                                        "per_township": "2"})
     assert response.status_code == 303
-    from gongfa.ledger.models import InspectionDraw
-
     record = db.session.scalar(db.select(InspectionDraw))
     assert record.villages == services.draw_villages(prefecture, 2, record.seed)
     # T1 has two villages (both drawn), T2 and T3 one each.
     assert sorted(record.villages) == sorted(["652701100001", "652701100002", "652701101209", "652722102200"])
-    assert services.draw_villages(prefecture, 2, 12345) == services.draw_villages(prefecture, 2, 12345)
     page = client.get(response.headers["Location"]).text
     assert str(record.seed) in page and "结果相同" in page
     pdf = client.get(f"/ledger/inspection/{record.id}/volumes.pdf")
@@ -217,6 +215,40 @@ def test_an_inspection_draw_is_random_recorded_and_reproducible(logged, client, 
     bad = client.post("/ledger/inspection", data={"unit_id": prefecture.id, "year": "二〇二六", "quarter": "5",
                                                   "per_township": "9"})
     assert bad.status_code == 422 and "请填写整数" in bad.text
+
+
+def _more_villages(world, n):
+    """Give 小营盘镇 (T1) ``n`` more villages, so that a draw of 2 has a choice to make."""
+    codes = []
+    for i in range(n):
+        unit = org.create_unit(code=f"6527011000{i + 11}", level=UnitLevel.VILLAGE, parent=world.units["T1"],
+                               name_zh=f"第{i + 11}村", kind="村")
+        codes.append(unit.code)
+    db.session.commit()
+    return codes
+
+
+@freeze_time(NOW)
+def test_a_draw_is_random_among_a_townships_villages(world, client, auth):
+    """Where a township has more villages than are drawn, nobody can know beforehand which ones: each draw
+    has a fresh seed, and over many seeds every village is drawn and the pairs vary."""
+    t1 = {"652701100001", "652701100002", *_more_villages(world, 4)}
+    prefecture = world.units["P"]
+    auth.login("inspector")
+    seeds = []
+    for _ in range(2):
+        response = client.post("/ledger/inspection", data={"unit_id": prefecture.id, "year": "2026", "quarter": "4",
+                                                           "per_township": "2"})
+        assert response.status_code == 303
+        record = db.session.get(InspectionDraw, int(response.headers["Location"].rsplit("/", 1)[1]))
+        drawn = set(record.villages) & t1
+        assert len(drawn) == 2 and len(record.villages) == 4  # two of T1's six, T2's and T3's only one
+        assert "结果相同" in client.get(response.headers["Location"]).text
+        seeds.append(record.seed)
+    assert seeds[0] != seeds[1]
+    pairs = [frozenset(services.draw_villages(prefecture, 2, seed)) & t1 for seed in range(200)]
+    assert set().union(*pairs) == t1  # every village of T1 can be drawn
+    assert len(set(pairs)) >= 12  # of the 15 possible pairs, not one pattern
 
 
 def test_a_draw_picks_at_most_the_villages_there_are(world):
