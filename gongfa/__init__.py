@@ -134,13 +134,12 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Each views module attaches its routes to its package's blueprint when imported.
+    from gongfa.admin import org_views, people_views
     from gongfa.auth import views as auth_views
     from gongfa.duty import views as duty_views
     from gongfa.home import views as home_views
     from gongfa.ledger import views as ledger_views
     from gongfa.mediation import views as mediation_views
-    from gongfa.org import views as org_views
-    from gongfa.people import views as people_views
     from gongfa.public import booking as public_booking
     from gongfa.public import verify as public_verify
     from gongfa.public import village as public_village

@@ -5,8 +5,8 @@ import pytest
 
 from gongfa import clock
 from gongfa.db import db
-from gongfa.org import services as org
 from gongfa.org.models import Unit, UnitLevel
+from gongfa.people import services as people
 from gongfa.people.models import User
 
 DEMO = pytest.mark.parametrize("app_config", [{"DEMO": True}])
@@ -23,7 +23,7 @@ def test_seed_demo_builds_bozhou_with_some_places_short(runner):
     assert all(len(t.children) >= 3 for t in townships if not t.is_xpcc)
     xpcc = [t for t in townships if t.is_xpcc]
     assert xpcc and all(not t.points for t in xpcc)  # flagged, and no station of ours
-    rows = org.staffing(Unit.id.isnot(None), clock.today())
+    rows = people.staffing(Unit.id.isnot(None), clock.today())
     short = {r.point.unit.code: dict(r.missing) for r in rows if not r.ok}
     assert short["652701101"] == {"mediator": 1}
     assert short["652722102"] == {"station_head": 1}

@@ -7,7 +7,6 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import case, delete, or_, select, update
@@ -16,20 +15,11 @@ from gongfa.audit import services as audit
 from gongfa.auth.models import AuthSession, LoginThrottle
 from gongfa.db import db, dialect_insert, utcnow
 from gongfa.people.models import User
+from gongfa.people.passwords import hash_password
+from gongfa.people.passwords import hasher as _hasher
 
 # A hash to verify against when the username is unknown, so both cases take the same time.
 _DUMMY_HASH: dict[str, str] = {}
-
-
-def _hasher() -> PasswordHasher:
-    cfg = current_app.config
-    return PasswordHasher(time_cost=cfg["ARGON2_TIME_COST"], memory_cost=cfg["ARGON2_MEMORY_COST"],
-                          parallelism=cfg["ARGON2_PARALLELISM"])
-
-
-def hash_password(password: str) -> str:
-    """Argon2id hash with the configured cost."""
-    return _hasher().hash(password)
 
 
 def check_password(user: User | None, password: str) -> bool:

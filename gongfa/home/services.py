@@ -8,8 +8,8 @@ from sqlalchemy.orm import joinedload
 from gongfa import clock
 from gongfa.auth.scope import READERS, Scope
 from gongfa.db import db
-from gongfa.org import services as org_services
 from gongfa.org.models import Assignment, AssignmentKind, LawFirm, PointKind, ServicePoint, Unit, UnitLevel
+from gongfa.people import services as people_services
 from gongfa.people.models import Role, User
 
 
@@ -41,7 +41,7 @@ def home_panels(user: User, scope: Scope) -> HomePanels:
         if scope.has(Role.BUREAU_ADMIN, Role.INSPECTOR):
             panels.counts["firms"] = db.session.scalar(
                 select(func.count()).select_from(LawFirm).where(LawFirm.is_active.is_(True)))
-        rows = org_services.staffing(flt, today)
+        rows = people_services.staffing(flt, today)
         short = [r for r in rows if not r.ok]
         panels.counts["short"] = len(short)
         panels.short_points = short[:10]

@@ -8,9 +8,9 @@ from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.home import bp, services
 from gongfa.i18n import LOCALES, _l
-from gongfa.org.services import REQUIREMENT_TITLES
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
+from gongfa.people.services import REQUIREMENT_TITLES
 from gongfa.web.params import safe_next
 from gongfa.web.rendering import render_page
 

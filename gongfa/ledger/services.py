@@ -27,6 +27,7 @@ from gongfa.ledger.models import InspectionDraw, PrintRecord, QuarterSubmission
 from gongfa.mediation.models import MediationCase
 from gongfa.org import services as org
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
+from gongfa.people import services as people
 from gongfa.people.models import User
 from gongfa.ratings.models import Rating, RatingValue
 from gongfa.signup.models import Booking
@@ -157,7 +158,7 @@ def village_volume(unit: Unit, first: date, last: date) -> Volume:
         DutySession.on.between(first, last)).order_by(DutySession.on))) if point else []
     entries = _entries([point.id], first, last) if point else []
     volume = Volume(unit=unit, point=point, first=first, last=last, adviser=org.current_adviser(unit, last),
-                    members=org.members_of(point, last) if point else [], visits=visits, entries=entries)
+                    members=people.members_of(point, last) if point else [], visits=visits, entries=entries)
     volume.records = [entry_record(e) for e in entries]
     return volume
 

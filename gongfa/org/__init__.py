@@ -1,5 +1,1 @@
-"""Administrative units, service points, law firms, assignments, staffing and imports."""
-
-from flask import Blueprint
-
-bp = Blueprint("org", __name__, url_prefix="/org")
+"""Administrative units, service points, law firms and assignments (their pages are in ``gongfa.admin``)."""

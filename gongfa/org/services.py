@@ -1,6 +1,5 @@
 """Units, service points, law firms, assignments and the staffing check. Services flush, never commit."""
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import String, func, literal, or_, select, update
@@ -21,7 +20,6 @@ from gongfa.org.models import (
     Unit,
     UnitLevel,
 )
-from gongfa.people.models import Membership, Role, User
 
 # --- units ---------------------------------------------------------------------------------
 
@@ -112,6 +110,12 @@ def unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(select(Unit).where(Unit.code == code))
 
 
+def open_village(code: str) -> Unit | None:
+    """An active village by its code, with its township: what a resident's link or QR code opens."""
+    return db.session.scalar(select(Unit).options(joinedload(Unit.parent)).where(
+        Unit.code == code, Unit.level == UnitLevel.VILLAGE, Unit.is_active.is_(True)))
+
+
 # --- service points ------------------------------------------------------------------------
 
 
@@ -127,13 +131,6 @@ def point_of(unit: Unit) -> ServicePoint | None:
     return db.session.scalar(select(ServicePoint).where(ServicePoint.unit_id == unit.id))
 
 
-def members_of(point: ServicePoint, on: date) -> list[Membership]:
-    """A point's current memberships with their people, by role."""
-    return list(db.session.scalars(
-        select(Membership).options(joinedload(Membership.user))
-        .where(Membership.point_id == point.id, Membership.starts_on <= on,
-               or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
-        .order_by(Membership.role, Membership.id)))
 
 
 def points_in(scope_filter, kinds: tuple[PointKind, ...] = tuple(PointKind)) -> list[ServicePoint]:
@@ -189,7 +186,7 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 
 def create_assignment(*, kind: AssignmentKind, unit: Unit, starts_on: date, ends_on: date | None = None,
-                      firm: LawFirm | None = None, lawyer: User | None = None, note: str = "") -> Assignment:
+                      firm: LawFirm | None = None, lawyer: "User | None" = None, note: str = "") -> Assignment:  # noqa: F821 (people sits above org)
     """Assign a firm to a township or a lawyer to a village as its legal adviser."""
     if ends_on and ends_on < starts_on:
         raise ServiceError(_l("结束日期不能早于开始日期。"), "ends_on")
@@ -261,82 +258,3 @@ def current_advisers(units: list[Unit], on: date) -> dict[int, Assignment]:
     ids = [u.id for u in units]
     return {a.unit_id: a for a in db.session.scalars(_advisers_on(on).where(Assignment.unit_id.in_(ids)))} \
         if ids else {}
-
-
-# --- staffing ------------------------------------------------------------------------------
-
-# What each kind of point needs (DESIGN §1): station 1+1+2+N, studio 1+1+1+N.
-REQUIREMENTS = {
-    PointKind.STATION: [("station_head", 1), ("lawyer", 1), ("mediator", 2), ("firm", 1)],
-    PointKind.STUDIO: [("officer", 1), ("adviser", 1), ("mediator", 1)],
-}
-REQUIREMENT_TITLES = {
-    "station_head": _l("司法所负责人（站长）"),
-    "lawyer": _l("值班律师"),
-    "mediator": _l("专职人民调解员"),
-    "firm": _l("对接律师事务所"),
-    "officer": _l("综治专干（具体责任人）"),
-    "adviser": _l("法律顾问律师"),
-    "other": _l("其他人员"),
-}
-
-
-@dataclass
-class StaffingRow:
-    """One point's staffing: counts per requirement and what is missing."""
-
-    point: ServicePoint
-    counts: dict[str, int] = field(default_factory=dict)
-    missing: list[tuple[str, int]] = field(default_factory=list)  # (requirement, how many short)
-
-    @property
-    def ok(self) -> bool:
-        """Whether every requirement is met."""
-        return not self.missing
-
-    @property
-    def pattern(self) -> str:
-        """1+1+2+N or 1+1+1+N as the point actually stands."""
-        reqs = REQUIREMENTS[self.point.kind]
-        parts = [str(self.counts.get(key, 0)) for key, _n in reqs if key != "firm"]
-        return "+".join(parts) + f"+{self.counts.get('other', 0)}"
-
-
-def staffing(scope_filter, on: date, *, only_short: bool = False) -> list[StaffingRow]:
-    """Every station and studio in scope against 1+1+2+N / 1+1+1+N, in three queries."""
-    points = points_in(scope_filter, (PointKind.STATION, PointKind.STUDIO))
-    rows = {p.id: StaffingRow(point=p) for p in points}
-    unit_to_point = {p.unit_id: p.id for p in points}
-    current_m = (Membership.starts_on <= on) & or_(Membership.ends_on.is_(None), Membership.ends_on >= on)
-    for point_id, role, n in db.session.execute(
-            select(Membership.point_id, Membership.role, func.count())
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.point_id.in_(rows), current_m, User.is_active.is_(True))
-            .group_by(Membership.point_id, Membership.role)):
-        key = role.value if role in (Role.STATION_HEAD, Role.LAWYER, Role.MEDIATOR, Role.OFFICER) else "other"
-        rows[point_id].counts[key] = rows[point_id].counts.get(key, 0) + n
-    current_a = (Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)
-    for unit_id, kind, n in db.session.execute(
-            select(Assignment.unit_id, Assignment.kind, func.count())
-            .where(Assignment.unit_id.in_(unit_to_point), current_a)
-            .group_by(Assignment.unit_id, Assignment.kind)):
-        key = "firm" if kind == AssignmentKind.FIRM_TOWNSHIP else "adviser"
-        rows[unit_to_point[unit_id]].counts[key] = n
-    result = []
-    for row in rows.values():
-        for key, needed in REQUIREMENTS[row.point.kind]:
-            have = row.counts.get(key, 0)
-            if have < needed:
-                row.missing.append((key, needed - have))
-        if row.missing or not only_short:
-            result.append(row)
-    return result
-
-
-def duty_lawyers(township: Unit, on: date) -> list[User]:
-    """The station's duty lawyers (周三见) on a date, by name."""
-    return list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id).join(ServicePoint)
-        .where(ServicePoint.unit_id == township.id, Membership.role == Role.LAWYER, User.is_active.is_(True),
-               Membership.starts_on <= on, or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
-        .options(joinedload(User.law_firm)).order_by(User.full_name)))

@@ -1,5 +1,1 @@
-"""Staff accounts and memberships."""
-
-from flask import Blueprint
-
-bp = Blueprint("people", __name__, url_prefix="/people")
+"""Staff accounts, memberships, passwords' hashing and the staffing check (their pages are in ``gongfa.admin``)."""

@@ -1,18 +1,19 @@
 """Creating and editing staff accounts and their memberships. Services flush, never commit."""
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gongfa.audit import services as audit
-from gongfa.auth import services as auth_services
 from gongfa.db import db
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import Assignment, AssignmentKind, LawFirm, PointKind, ServicePoint, Unit
+from gongfa.people import passwords
 from gongfa.people.models import Membership, Role, User
 
 # Which roles fit which kind of place.
@@ -37,19 +38,17 @@ def create_user(*, username: str, full_name: str, full_name_native: str = "", ph
                 law_firm=law_firm, licence_no=licence_no)
     db.session.add(user)
     if password:
-        user.password_hash = auth_services.hash_password(password)
+        user.password_hash = passwords.hash_password(password)
     audit.record("user.create", user)
     return user
 
 
 def update_user(user: User, *, full_name: str, full_name_native: str, phone: str, law_firm: LawFirm | None,
                 licence_no: str, is_active: bool) -> User:
-    """Edit an account; deactivating it ends all its sessions at once."""
+    """Edit an account (``gongfa.admin.services.update_account`` also ends a deactivated account's sessions)."""
     with audit.tracking(user, "user.update"):
         user.full_name, user.full_name_native, user.phone = full_name, full_name_native, phone
         user.law_firm, user.licence_no, user.is_active = law_firm, licence_no, is_active
-    if not is_active:
-        auth_services.end_all_sessions(user)
     return user
 
 
@@ -167,3 +166,91 @@ def lawyers() -> list[User]:
     """Active accounts with a law firm (for adviser choices)."""
     stmt = select(User).where(User.law_firm_id.is_not(None), User.is_active.is_(True)).order_by(User.full_name)
     return list(db.session.scalars(stmt))
+
+
+def members_of(point: ServicePoint, on: date) -> list[Membership]:
+    """A point's current memberships with their people, by role."""
+    return list(db.session.scalars(
+        select(Membership).options(joinedload(Membership.user))
+        .where(Membership.point_id == point.id, Membership.starts_on <= on,
+               or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
+        .order_by(Membership.role, Membership.id)))
+
+
+# --- staffing ------------------------------------------------------------------------------
+
+# What each kind of point needs (DESIGN §1): station 1+1+2+N, studio 1+1+1+N.
+REQUIREMENTS = {
+    PointKind.STATION: [("station_head", 1), ("lawyer", 1), ("mediator", 2), ("firm", 1)],
+    PointKind.STUDIO: [("officer", 1), ("adviser", 1), ("mediator", 1)],
+}
+REQUIREMENT_TITLES = {
+    "station_head": _l("司法所负责人（站长）"),
+    "lawyer": _l("值班律师"),
+    "mediator": _l("专职人民调解员"),
+    "firm": _l("对接律师事务所"),
+    "officer": _l("综治专干（具体责任人）"),
+    "adviser": _l("法律顾问律师"),
+    "other": _l("其他人员"),
+}
+
+
+@dataclass
+class StaffingRow:
+    """One point's staffing: counts per requirement and what is missing."""
+
+    point: ServicePoint
+    counts: dict[str, int] = field(default_factory=dict)
+    missing: list[tuple[str, int]] = field(default_factory=list)  # (requirement, how many short)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every requirement is met."""
+        return not self.missing
+
+    @property
+    def pattern(self) -> str:
+        """1+1+2+N or 1+1+1+N as the point actually stands."""
+        reqs = REQUIREMENTS[self.point.kind]
+        parts = [str(self.counts.get(key, 0)) for key, _n in reqs if key != "firm"]
+        return "+".join(parts) + f"+{self.counts.get('other', 0)}"
+
+
+def staffing(scope_filter, on: date, *, only_short: bool = False) -> list[StaffingRow]:
+    """Every station and studio in scope against 1+1+2+N / 1+1+1+N, in three queries."""
+    points = org_services.points_in(scope_filter, (PointKind.STATION, PointKind.STUDIO))
+    rows = {p.id: StaffingRow(point=p) for p in points}
+    unit_to_point = {p.unit_id: p.id for p in points}
+    current_m = (Membership.starts_on <= on) & or_(Membership.ends_on.is_(None), Membership.ends_on >= on)
+    for point_id, role, n in db.session.execute(
+            select(Membership.point_id, Membership.role, func.count())
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.point_id.in_(rows), current_m, User.is_active.is_(True))
+            .group_by(Membership.point_id, Membership.role)):
+        key = role.value if role in (Role.STATION_HEAD, Role.LAWYER, Role.MEDIATOR, Role.OFFICER) else "other"
+        rows[point_id].counts[key] = rows[point_id].counts.get(key, 0) + n
+    current_a = (Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)
+    for unit_id, kind, n in db.session.execute(
+            select(Assignment.unit_id, Assignment.kind, func.count())
+            .where(Assignment.unit_id.in_(unit_to_point), current_a)
+            .group_by(Assignment.unit_id, Assignment.kind)):
+        key = "firm" if kind == AssignmentKind.FIRM_TOWNSHIP else "adviser"
+        rows[unit_to_point[unit_id]].counts[key] = n
+    result = []
+    for row in rows.values():
+        for key, needed in REQUIREMENTS[row.point.kind]:
+            have = row.counts.get(key, 0)
+            if have < needed:
+                row.missing.append((key, needed - have))
+        if row.missing or not only_short:
+            result.append(row)
+    return result
+
+
+def duty_lawyers(township: Unit, on: date) -> list[User]:
+    """The station's duty lawyers (周三见) on a date, by name."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id).join(ServicePoint)
+        .where(ServicePoint.unit_id == township.id, Membership.role == Role.LAWYER, User.is_active.is_(True),
+               Membership.starts_on <= on, or_(Membership.ends_on.is_(None), Membership.ends_on >= on))
+        .options(joinedload(User.law_firm)).order_by(User.full_name)))

@@ -18,7 +18,6 @@ from gongfa.errors import ServiceError
 from gongfa.extensions import limiter
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
-from gongfa.public.village import village_by_code
 from gongfa.ratings.models import RatingValue
 from gongfa.signup import services
 from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
@@ -65,7 +64,7 @@ def _no_store(response):
 @bp.route("/v/<code>/book")
 def sessions(code: str):
     """The village's and its township's sessions open for sign-up, with places left."""
-    village = village_by_code(code[:12])
+    village = org_services.open_village(code[:12]) or abort(404)
     today = clock.today()
     found = services.bookable_sessions(village, today)
     return render_page("signup/public_sessions.html", unit=village, sessions=found,

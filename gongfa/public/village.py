@@ -6,16 +6,14 @@ import segno
 from flask import Blueprint, abort, current_app, request, send_file
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from gongfa import clock
-from gongfa.db import db
 from gongfa.duty import services as duty_services
 from gongfa.extensions import limiter
 from gongfa.i18n import _l
 from gongfa.org import services
-from gongfa.org.models import Unit, UnitLevel
+from gongfa.org.models import Unit
+from gongfa.people import services as people_services
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import render_page
 from gongfa.web.urls import external_url
@@ -24,14 +22,6 @@ bp = Blueprint("public", __name__, url_prefix="/v")
 
 # 五项义务服务 and what the studio offers (research/domain.md §2.2).
 SERVICES = (_l("法律咨询"), _l("人民调解"), _l("法治宣传"), _l("审查村规民约和合同"), _l("法律援助转介"))
-
-
-def village_by_code(code: str) -> Unit:
-    unit = db.session.scalar(select(Unit).options(joinedload(Unit.parent)).where(
-        Unit.code == code, Unit.level == UnitLevel.VILLAGE, Unit.is_active.is_(True)))
-    if unit is None:
-        abort(404)
-    return unit
 
 
 def village_context(unit: Unit) -> dict:
@@ -48,7 +38,7 @@ def village_context(unit: Unit) -> dict:
         "station": station,
         "adviser": services.current_adviser(unit, today),
         # Without a generated roster, name the station's duty lawyers instead.
-        "duty_lawyers": services.duty_lawyers(township, today) if township and week_duty is None else [],
+        "duty_lawyers": people_services.duty_lawyers(township, today) if township and week_duty is None else [],
         "services": SERVICES,
         "next_visit": duty_services.next_visit(studio, today) if studio else None,
         "week_duty": week_duty,
@@ -65,7 +55,7 @@ def public_url(code: str) -> str:
 @bp.route("/<code>")
 def village(code: str):
     """Who the village's legal adviser is, when the station has duty, and how to get help."""
-    unit = village_by_code(code[:12])
+    unit = services.open_village(code[:12]) or abort(404)
     return render_page("public/village.html", **village_context(unit))
 
 
@@ -73,7 +63,7 @@ def village(code: str):
 @limiter.limit(lambda: current_app.config["RATELIMIT_PDF"], exempt_when=lambda: current_user.is_authenticated)
 def notice(code: str):
     """The A4 notice-board poster (公示牌) with a QR code to the village page."""
-    unit = village_by_code(code[:12])
+    unit = services.open_village(code[:12]) or abort(404)
     ctx = village_context(unit)
     url = public_url(unit.code)
     qr = segno.make(url, error="m")

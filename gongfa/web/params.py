@@ -59,3 +59,10 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc:
         return default
     return target
+
+
+def page_arg() -> int:
+    """This request's ?page= (1 when missing or not a page number)."""
+    from flask import request
+
+    return request.args.get("page", 1, type=page_number)

@@ -27,6 +27,7 @@ from gongfa.i18n import _l
 from gongfa.org import services
 from gongfa.org.forms import UnitForm
 from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
+from gongfa.people import services as people_services
 from gongfa.people.forms import NewUserForm
 from gongfa.people.models import Role
 
@@ -166,7 +167,6 @@ def _import_units(rows, sheet: str, result: ImportResult, manage: set[str]) -> N
 
 
 def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
-    from gongfa.people import services as people_services
 
     firms = {f.name_zh: f for f in db.session.scalars(db.select(LawFirm))}
     for number, row in enumerate(rows, start=2):
@@ -287,7 +287,7 @@ def staffing_workbook(rows) -> bytes:
     headers = [_l("区划代码"), _l("服务点"), _l("上级单位"), _l("配备情况"), _l("是否达标"), _l("缺少")]
     ws = _sheet(book, str(_l("人员配备")), headers, first=True)
     for row in rows:
-        missing = "；".join(f"{services.REQUIREMENT_TITLES[k]} {n}" for k, n in row.missing)
+        missing = "；".join(f"{people_services.REQUIREMENT_TITLES[k]} {n}" for k, n in row.missing)
         ws.append([row.point.unit.code, local_name(row.point), local_name(row.point.unit.parent),
                    row.pattern, str(_l("达标") if row.ok else _l("未达标")), missing])
     out = BytesIO()

@@ -2,35 +2,27 @@
 
 from io import BytesIO
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gongfa import clock
+from gongfa.admin import importer
 from gongfa.audit import services as audit
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
-from gongfa.errors import ServiceError
-from gongfa.org import bp, importer, services
+from gongfa.org import services
 from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
-from gongfa.web.params import db_id, page_number
+from gongfa.web.outcomes import form_status, service_errors
+from gongfa.web.params import db_id, page_arg
 from gongfa.web.rendering import local_name, render_page
 
 ALL_ROLES = tuple(Role)
+bp = Blueprint("org", __name__, url_prefix="/org")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _service_error(form, error: ServiceError) -> None:
-    """Put a service's message next to its field (or on the first field)."""
-    target = getattr(form, error.field, None) if error.field else None
-    (target or next(iter(form))).errors.append(str(error.message))
-
-
-def _page_arg() -> int:
-    return request.args.get("page", 1, type=page_number)
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -43,7 +35,7 @@ def units():
     q = request.args.get("q", "").strip()[:50]
     level = request.args.get("level", "")
     level = level if level in UnitLevel._value2member_map_ else ""
-    page = services.search_units(current_scope().unit_filter(*READERS), q=q, level=level, page=_page_arg())
+    page = services.search_units(current_scope().unit_filter(*READERS), q=q, level=level, page=page_arg())
     return render_page("org/units.html", page=page, q=q, level=level, levels=UnitLevel,
                        can_manage=current_scope().has(*MANAGERS), fragments={"unit-rows": "unit_rows"})
 
@@ -54,13 +46,13 @@ def unit_show(unit_id: int):
     """One unit: its service point, people, adviser or firm, and the units below it."""
     unit = require_unit(db.session.get(Unit, unit_id))
     point = services.point_of(unit)
-    rows = services.staffing(Unit.id == unit.id, clock.today()) if point else []
+    rows = people_services.staffing(Unit.id == unit.id, clock.today()) if point else []
     assignments = services.list_assignments(Unit.id == unit.id, current_on=clock.today(), per_page=20)
     sc = current_scope()
     return render_page("org/unit_show.html", unit=unit, point=point, staffing=rows[0] if rows else None,
                        assignments=assignments.items,
-                       members=services.members_of(point, clock.today()) if point else [],
-                       can_manage=sc.covers(unit, *MANAGERS), titles=services.REQUIREMENT_TITLES)
+                       members=people_services.members_of(point, clock.today()) if point else [],
+                       can_manage=sc.covers(unit, *MANAGERS), titles=people_services.REQUIREMENT_TITLES)
 
 
 def _parent_choices(form: UnitForm, level: str | None) -> None:
@@ -84,18 +76,16 @@ def unit_new():
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
         if parent is not None:
             require_unit(parent, *MANAGERS)
-        try:
+        with service_errors(form) as done:
             unit = services.create_unit(code=form.code.data, level=UnitLevel(form.level.data), parent=parent,
                                         name_zh=form.name_zh.data, name_ug=form.name_ug.data,
                                         name_kk=form.name_kk.data, kind=form.kind.data,
                                         is_xpcc=form.is_xpcc.data)
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已添加 %(name)s。", name=unit.name_zh), "success")
             return redirect(url_for("org.unit_show", unit_id=unit.id), 303)
-    return render_page("org/unit_form.html", form=form, unit=None, status=422 if form.errors else 200)
+    return render_page("org/unit_form.html", form=form, unit=None, status=form_status(form))
 
 
 @bp.route("/units/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -111,17 +101,15 @@ def unit_edit(unit_id: int):
         parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else unit.parent
         if parent is not None and parent.id != unit.parent_id:
             require_unit(parent, *MANAGERS)
-        try:
+        with service_errors(form) as done:
             services.update_unit(unit, parent=parent, name_zh=form.name_zh.data, name_ug=form.name_ug.data,
                                  name_kk=form.name_kk.data, kind=form.kind.data, is_xpcc=form.is_xpcc.data,
                                  is_active=form.is_active.data)
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("org.unit_show", unit_id=unit.id), 303)
-    return render_page("org/unit_form.html", form=form, unit=unit, status=422 if form.errors else 200)
+    return render_page("org/unit_form.html", form=form, unit=unit, status=form_status(form))
 
 
 @bp.route("/points/<int:point_id>/edit", methods=["GET", "POST"])
@@ -137,7 +125,7 @@ def point_edit(point_id: int):
         db.session.commit()
         flash(_("已保存。"), "success")
         return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)
-    return render_page("org/point_form.html", form=form, point=point, status=422 if form.errors else 200)
+    return render_page("org/point_form.html", form=form, point=point, status=form_status(form))
 
 
 # --- law firms -----------------------------------------------------------------------------
@@ -180,18 +168,16 @@ def firm_new():
     form = FirmForm()
     _county_choices(form)
     if form.validate_on_submit():
-        try:
+        with service_errors(form) as done:
             services.create_firm(name_zh=form.name_zh.data, name_ug=form.name_ug.data, name_kk=form.name_kk.data,
                                  county=db.session.get(Unit, form.county_id.data) if form.county_id.data else None,
                                  licence_no=form.licence_no.data or "", phone=form.phone.data or "",
                                  address=form.address.data or "")
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已添加 %(name)s。", name=form.name_zh.data), "success")
             return redirect(url_for("org.firms"), 303)
-    return render_page("org/firm_form.html", form=form, firm=None, status=422 if form.errors else 200)
+    return render_page("org/firm_form.html", form=form, firm=None, status=form_status(form))
 
 
 @bp.route("/firms/<int:firm_id>/edit", methods=["GET", "POST"])
@@ -202,19 +188,17 @@ def firm_edit(firm_id: int):
     form = FirmForm(obj=firm)
     _county_choices(form)
     if form.validate_on_submit():
-        try:
+        with service_errors(form) as done:
             services.update_firm(firm, name_zh=form.name_zh.data, name_ug=form.name_ug.data,
                                  name_kk=form.name_kk.data,
                                  county=db.session.get(Unit, form.county_id.data) if form.county_id.data else None,
                                  licence_no=form.licence_no.data or "", phone=form.phone.data or "",
                                  address=form.address.data or "", is_active=form.is_active.data)
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("org.firms"), 303)
-    return render_page("org/firm_form.html", form=form, firm=firm, status=422 if form.errors else 200)
+    return render_page("org/firm_form.html", form=form, firm=firm, status=form_status(form))
 
 
 # --- assignments ---------------------------------------------------------------------------
@@ -226,7 +210,7 @@ def assignments():
     """Current (or all) firm → township and lawyer → village assignments in scope."""
     show_all = request.args.get("all") == "1"
     page = services.list_assignments(current_scope().unit_filter(Role.BUREAU_ADMIN, Role.INSPECTOR),
-                                     current_on=None if show_all else clock.today(), page=_page_arg())
+                                     current_on=None if show_all else clock.today(), page=page_arg())
     return render_page("org/assignments.html", page=page, show_all=show_all,
                        can_manage=current_scope().has(*MANAGERS))
 
@@ -245,20 +229,18 @@ def assignment_new():
         (u.id, f"{u.full_name}（{local_name(u.law_firm)}）") for u in people_services.lawyers()]
     if form.validate_on_submit():
         unit = require_unit(db.session.get(Unit, form.unit_id.data), *MANAGERS)
-        try:
+        with service_errors(form) as done:
             assignment = services.create_assignment(
                 kind=AssignmentKind(form.kind.data), unit=unit, starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
                 firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
                 lawyer=db.session.get(people_services.User, form.lawyer_id.data) if form.lawyer_id.data else None,
                 note=form.note.data or "")
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存对接安排。"), "success")
             return redirect(url_for("org.unit_show", unit_id=assignment.unit_id), 303)
-    return render_page("org/assignment_form.html", form=form, status=422 if form.errors else 200)
+    return render_page("org/assignment_form.html", form=form, status=form_status(form))
 
 
 @bp.route("/assignments/<int:assignment_id>/end", methods=["GET", "POST"])
@@ -269,15 +251,13 @@ def assignment_end(assignment_id: int):
     require_unit(assignment.unit, *MANAGERS)
     form = EndForm(ends_on=assignment.ends_on or clock.today())
     if form.validate_on_submit():
-        try:
+        with service_errors(form) as done:
             services.end_assignment(assignment, ends_on=form.ends_on.data)
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("org.unit_show", unit_id=assignment.unit_id), 303)
-    return render_page("org/end_form.html", form=form, thing=assignment, status=422 if form.errors else 200)
+    return render_page("org/end_form.html", form=form, thing=assignment, status=form_status(form))
 
 
 # --- staffing ------------------------------------------------------------------------------
@@ -288,13 +268,13 @@ def assignment_end(assignment_id: int):
 def staffing():
     """Every station (1+1+2+N) and studio (1+1+1+N) in scope: met, or exactly what is missing."""
     only_short = request.args.get("short") == "1"
-    rows = services.staffing(current_scope().unit_filter(*READERS), clock.today(), only_short=only_short)
+    rows = people_services.staffing(current_scope().unit_filter(*READERS), clock.today(), only_short=only_short)
     if request.args.get("format") == "xlsx":
         data = importer.staffing_workbook(rows)
         return send_file(BytesIO(data), mimetype=XLSX, as_attachment=True,
                          download_name=f"staffing-{clock.today().isoformat()}.xlsx")
     return render_page("org/staffing.html", rows=rows, only_short=only_short,
-                       titles=services.REQUIREMENT_TITLES, requirements=services.REQUIREMENTS)
+                       titles=people_services.REQUIREMENT_TITLES, requirements=people_services.REQUIREMENTS)
 
 
 # --- import --------------------------------------------------------------------------------
@@ -321,7 +301,7 @@ def import_():
                 flash(_("有 %(n)d 行填了初始密码，这一栏已不再使用：请下载启用码表，每人用启用码自己设置密码。",
                         n=result.ignored_passwords), "info")
             return redirect(url_for("org.import_"), 303)
-    return render_page("org/import.html", form=form, problems=problems, status=422 if form.errors else 200,
+    return render_page("org/import.html", form=form, problems=problems, status=form_status(form),
                        pending=len(_pending_activations()))
 
 

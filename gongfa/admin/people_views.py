@@ -1,24 +1,26 @@
 """Staff accounts: list, create with a first role, edit, add or end roles, reset a password."""
 
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gongfa import clock
+from gongfa.admin import services as admin
 from gongfa.auth import services as auth_services
 from gongfa.auth.scope import MANAGERS, current_scope, require_unit, roles_required
 from gongfa.db import db
-from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
 from gongfa.org.forms import EndForm
 from gongfa.org.models import LawFirm, ServicePoint
-from gongfa.org.views import _page_arg, _service_error
-from gongfa.people import bp, services
+from gongfa.people import services
 from gongfa.people.forms import MembershipForm, NewUserForm, SetPasswordForm, UserForm
 from gongfa.people.models import Membership, Role, User
+from gongfa.web.outcomes import form_status, service_errors
+from gongfa.web.params import page_arg
 from gongfa.web.rendering import local_name, render_page
 
+bp = Blueprint("people", __name__, url_prefix="/people")
 VIEWERS = (Role.BUREAU_ADMIN, Role.INSPECTOR)
 
 
@@ -55,7 +57,7 @@ def users():
     q = request.args.get("q", "").strip()[:50]
     role = request.args.get("role", "")
     role = role if role in Role._value2member_map_ else ""
-    page = services.search_users(current_scope().unit_filter(*VIEWERS), q=q, role=role, page=_page_arg())
+    page = services.search_users(current_scope().unit_filter(*VIEWERS), q=q, role=role, page=page_arg())
     return render_page("people/users.html", page=page, q=q, role=role, roles=Role,
                        can_manage=current_scope().has(*MANAGERS), today=clock.today(),
                        fragments={"user-rows": "user_rows"})
@@ -73,7 +75,7 @@ def user_new():
         problems = auth_services.password_messages(form.password.data)
         form.password.errors.extend(problems)
         if not problems:
-            try:
+            with service_errors(form) as done:
                 user = services.create_user(
                     username=form.username.data, full_name=form.full_name.data,
                     full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
@@ -81,14 +83,11 @@ def user_new():
                     licence_no=form.licence_no.data or "", password=form.password.data)
                 services.add_membership(user=user, point=point, role=Role(form.role.data),
                                         starts_on=form.starts_on.data, position=form.position.data or "")
-            except ServiceError as error:
-                db.session.rollback()
-                _service_error(form, error)
-            else:
+            if done:
                 db.session.commit()
                 flash(_("已添加 %(name)s。", name=user.full_name), "success")
                 return redirect(url_for("people.user_edit", user_id=user.id), 303)
-    return render_page("people/user_form.html", form=form, user=None, status=422 if form.errors else 200)
+    return render_page("people/user_form.html", form=form, user=None, status=form_status(form))
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
@@ -103,7 +102,7 @@ def user_edit(user_id: int):
         if not can_manage:
             abort(403)
         if form.validate_on_submit():
-            services.update_user(
+            admin.update_account(
                 user, full_name=form.full_name.data, full_name_native=form.full_name_native.data or "",
                 phone=form.phone.data or "",
                 law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
@@ -115,7 +114,7 @@ def user_edit(user_id: int):
     return render_page("people/user_edit.html", user=user, form=form, can_manage=can_manage,
                        can_add_role=services.user_in_scope(user, sc.unit_filter(*MANAGERS)),
                        may_end={m.id for m in user.memberships if sc.covers(m.point.unit, *MANAGERS)},
-                       today=clock.today(), status=422 if form.errors else 200)
+                       today=clock.today(), status=form_status(form))
 
 
 @bp.route("/<int:user_id>/memberships/new", methods=["GET", "POST"])
@@ -129,17 +128,15 @@ def membership_new(user_id: int):
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *MANAGERS)
-        try:
+        with service_errors(form) as done:
             services.add_membership(user=user, point=point, role=Role(form.role.data),
                                     starts_on=form.starts_on.data, ends_on=form.ends_on.data,
                                     position=form.position.data or "")
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("people.user_edit", user_id=user.id), 303)
-    return render_page("people/membership_form.html", form=form, user=user, status=422 if form.errors else 200)
+    return render_page("people/membership_form.html", form=form, user=user, status=form_status(form))
 
 
 @bp.route("/memberships/<int:membership_id>/end", methods=["GET", "POST"])
@@ -150,15 +147,13 @@ def membership_end(membership_id: int):
     require_unit(membership.point.unit, *MANAGERS)
     form = EndForm(ends_on=membership.ends_on or clock.today())
     if form.validate_on_submit():
-        try:
+        with service_errors(form) as done:
             services.end_membership(membership, ends_on=form.ends_on.data)
-        except ServiceError as error:
-            _service_error(form, error)
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("people.user_edit", user_id=membership.user_id), 303)
-    return render_page("org/end_form.html", form=form, thing=membership, status=422 if form.errors else 200)
+    return render_page("org/end_form.html", form=form, thing=membership, status=form_status(form))
 
 
 @bp.route("/<int:user_id>/password", methods=["GET", "POST"])
@@ -171,10 +166,8 @@ def set_password(user_id: int):
         problems = auth_services.password_messages(form.password.data)
         form.password.errors.extend(problems)
         if not problems:
-            auth_services.set_password(user, password=form.password.data, actor_id=current_user.id)
-            auth_services.clear_login_failures(user)
-            auth_services.end_all_sessions(user)
+            admin.reset_password(user, password=form.password.data, actor_id=current_user.id)
             db.session.commit()
             flash(_("已为 %(name)s 设置新密码。", name=user.full_name), "success")
             return redirect(url_for("people.user_edit", user_id=user.id), 303)
-    return render_page("people/password_form.html", form=form, user=user, status=422 if form.errors else 200)
+    return render_page("people/password_form.html", form=form, user=user, status=form_status(form))
