@@ -153,11 +153,11 @@ def demo_logins(url: str):
 @click.password_option()
 def create_admin(username: str, full_name: str, unit_code: str, password: str):
     """Create a bureau administrator for a county (or the prefecture)."""
-    from gongfa.auth.services import password_problems
     from gongfa.db import db
     from gongfa.org import services as org
     from gongfa.people import services as people
     from gongfa.people.models import Role
+    from gongfa.people.passwords import password_problems
 
     unit = org.unit_by_code(unit_code)
     if unit is None or org.point_of(unit) is None:

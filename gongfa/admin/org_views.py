@@ -16,7 +16,7 @@ from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, Poin
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
-from gongfa.web.outcomes import form_status, service_errors
+from gongfa.web.outcomes import field_error, form_status, service_errors
 from gongfa.web.params import db_id, page_arg
 from gongfa.web.rendering import local_name, render_page
 
@@ -291,8 +291,7 @@ def import_():
         if result.problems:
             db.session.rollback()
             problems = result.problems
-            form.file.errors.append(_("文件中有 %(n)d 处问题，没有导入任何数据。请修改后重新上传。",
-                                      n=len(problems)))
+            field_error(form, _("文件中有 %(n)d 处问题，没有导入任何数据。请修改后重新上传。", n=len(problems)), "file")
         else:
             db.session.commit()
             flash(_("导入完成：单位 %(units)d 个，人员 %(people)d 人。", units=result.counts["units"],

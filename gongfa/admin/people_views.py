@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from gongfa import clock
 from gongfa.admin import services as admin
-from gongfa.auth import services as auth_services
 from gongfa.auth.scope import MANAGERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.org import services as org_services
@@ -72,21 +71,18 @@ def user_new():
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *MANAGERS)
-        problems = auth_services.password_messages(form.password.data)
-        form.password.errors.extend(problems)
-        if not problems:
-            with service_errors(form) as done:
-                user = services.create_user(
-                    username=form.username.data, full_name=form.full_name.data,
-                    full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
-                    law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
-                    licence_no=form.licence_no.data or "", password=form.password.data)
-                services.add_membership(user=user, point=point, role=Role(form.role.data),
-                                        starts_on=form.starts_on.data, position=form.position.data or "")
-            if done:
-                db.session.commit()
-                flash(_("已添加 %(name)s。", name=user.full_name), "success")
-                return redirect(url_for("people.user_edit", user_id=user.id), 303)
+        with service_errors(form) as done:
+            user = services.create_user(
+                username=form.username.data, full_name=form.full_name.data,
+                full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
+                law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
+                licence_no=form.licence_no.data or "", password=form.password.data)
+            services.add_membership(user=user, point=point, role=Role(form.role.data),
+                                    starts_on=form.starts_on.data, position=form.position.data or "")
+        if done:
+            db.session.commit()
+            flash(_("已添加 %(name)s。", name=user.full_name), "success")
+            return redirect(url_for("people.user_edit", user_id=user.id), 303)
     return render_page("people/user_form.html", form=form, user=None, status=form_status(form))
 
 
@@ -163,11 +159,8 @@ def set_password(user_id: int):
     user = _managed_user(user_id)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        problems = auth_services.password_messages(form.password.data)
-        form.password.errors.extend(problems)
-        if not problems:
-            admin.reset_password(user, password=form.password.data, actor_id=current_user.id)
-            db.session.commit()
-            flash(_("已为 %(name)s 设置新密码。", name=user.full_name), "success")
-            return redirect(url_for("people.user_edit", user_id=user.id), 303)
+        admin.reset_password(user, password=form.password.data, actor_id=current_user.id)
+        db.session.commit()
+        flash(_("已为 %(name)s 设置新密码。", name=user.full_name), "success")
+        return redirect(url_for("people.user_edit", user_id=user.id), 303)
     return render_page("people/password_form.html", form=form, user=user, status=form_status(form))

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from gongfa.people.passwords import password_policy
 from gongfa.web.forms import BaseForm, lower
 
 
@@ -27,7 +28,7 @@ class ActivateForm(BaseForm):
     code = StringField(_l("启用码"), validators=[DataRequired(message=_l("请输入启用码。")),
                                                Length(max=40, message=_l("启用码不对。"))])
     new = PasswordField(_l("新密码"), validators=[DataRequired(message=_l("请输入新密码。")),
-                                                Length(max=200, message=_l("密码太长。"))])
+                                                Length(max=200, message=_l("密码太长。")), password_policy])
     confirm = PasswordField(_l("再次输入新密码"),
                             validators=[DataRequired(message=_l("请再次输入新密码。")),
                                         EqualTo("new", message=_l("两次输入的新密码不一致。"))])
@@ -39,7 +40,7 @@ class PasswordForm(BaseForm):
 
     current = PasswordField(_l("当前密码"), validators=[DataRequired(message=_l("请输入当前密码。"))])
     new = PasswordField(_l("新密码"), validators=[DataRequired(message=_l("请输入新密码。")),
-                                                Length(max=200, message=_l("密码太长。"))])
+                                                Length(max=200, message=_l("密码太长。")), password_policy])
     confirm = PasswordField(_l("再次输入新密码"),
                             validators=[DataRequired(message=_l("请再次输入新密码。")),
                                         EqualTo("new", message=_l("两次输入的新密码不一致。"))])

@@ -37,34 +37,6 @@ def check_password(user: User | None, password: str) -> bool:
     return user is not None
 
 
-def password_problems(password: str) -> list[str]:
-    """Which policy rules a new password breaks (codes; the form words them)."""
-    cfg = current_app.config
-    problems = []
-    if len(password) < cfg["PASSWORD_MIN_LENGTH"]:
-        problems.append("length")
-    classes = sum([any(c.islower() for c in password), any(c.isupper() for c in password),
-                   any(c.isdigit() for c in password), any(not c.isalnum() for c in password)])
-    if classes < cfg["PASSWORD_REQUIRE_CLASSES"]:
-        problems.append("classes")
-    return problems
-
-
-def password_messages(password: str) -> list[str]:
-    """The policy problems of a new password, worded for the form."""
-    from flask_babel import gettext as _
-
-    cfg = current_app.config
-    messages = []
-    for problem in password_problems(password):
-        if problem == "length":
-            messages.append(_("密码至少要有 %(n)d 个字符。", n=cfg["PASSWORD_MIN_LENGTH"]))
-        else:
-            messages.append(_("密码需要混合大写字母、小写字母、数字和符号中的 %(n)d 类。",
-                              n=cfg["PASSWORD_REQUIRE_CLASSES"]))
-    return messages
-
-
 def password_expired(user: User) -> bool:
     """Whether the site's maximum password age (0 = none) has passed for this user."""
     days = current_app.config["PASSWORD_MAX_AGE_DAYS"]

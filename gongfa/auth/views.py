@@ -10,6 +10,7 @@ from gongfa.auth.forms import ActivateForm, LoginForm, PasswordForm
 from gongfa.db import db
 from gongfa.extensions import limiter
 from gongfa.people import services as people_services
+from gongfa.web.outcomes import field_error, form_status
 from gongfa.web.params import safe_next
 from gongfa.web.rendering import BEIJING, render_page
 
@@ -41,11 +42,11 @@ def login():
         db.session.commit()  # keep the failure count and the audit entry
         if result.reason == "locked":
             until = format_datetime(result.locked_until.astimezone(BEIJING), "short")
-            form.password.errors.append(
-                _("登录失败次数过多。从这台设备登录这个用户名，请在 %(time)s（北京时间）以后再试。", time=until))
+            field_error(form, _("登录失败次数过多。从这台设备登录这个用户名，请在 %(time)s（北京时间）以后再试。",
+                                time=until), "password")
         else:
-            form.password.errors.append(_("用户名或密码不正确。"))
-    return render_page("auth/login.html", form=form, status=422 if form.errors else 200)
+            field_error(form, _("用户名或密码不正确。"), "password")
+    return render_page("auth/login.html", form=form, status=form_status(form))
 
 
 @bp.route("/activate", methods=["GET", "POST"])
@@ -54,17 +55,13 @@ def activate():
     """An imported account's owner sets their first password with the code the bureau handed out."""
     form = ActivateForm()
     if form.validate_on_submit():
-        problems = services.password_messages(form.new.data)
-        form.new.errors.extend(problems)
-        if not problems:
-            user = services.activate(username=form.username.data, code=form.code.data, password=form.new.data)
-            if user is not None:
-                db.session.commit()
-                flash(_("密码已设置，请用新密码登录。"), "success")
-                return redirect(url_for("auth.login"), 303)
-            db.session.rollback()
-            form.code.errors.append(_("用户名或启用码不对，或者启用码已经用过、已过期。请向司法局要新的启用码。"))
-    return render_page("auth/activate.html", form=form, status=422 if form.errors else 200)
+        user = services.activate(username=form.username.data, code=form.code.data, password=form.new.data)
+        if user is not None:
+            db.session.commit()
+            flash(_("密码已设置，请用新密码登录。"), "success")
+            return redirect(url_for("auth.login"), 303)
+        field_error(form, _("用户名或启用码不对，或者启用码已经用过、已过期。请向司法局要新的启用码。"), "code")
+    return render_page("auth/activate.html", form=form, status=form_status(form))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -85,17 +82,14 @@ def password():
     form = PasswordForm()
     if form.validate_on_submit():
         if not services.check_password(current_user, form.current.data):
-            form.current.errors.append(_("当前密码不正确。"))
+            field_error(form, _("当前密码不正确。"), "current")
         else:
-            problems = services.password_messages(form.new.data)
-            form.new.errors.extend(problems)
-            if not problems:
-                services.set_password(current_user, password=form.new.data, actor_id=current_user.id)
-                services.end_all_sessions(current_user)
-                token = services.start_session(current_user, ip=request.remote_addr or "",
-                                               user_agent=request.user_agent.string or "")
-                db.session.commit()
-                session["sid"] = token
-                flash(_("密码已修改。其他设备上的登录已全部退出。"), "success")
-                return redirect(url_for("home.index"), 303)
-    return render_page("auth/password.html", form=form, status=422 if form.errors else 200)
+            services.set_password(current_user, password=form.new.data, actor_id=current_user.id)
+            services.end_all_sessions(current_user)
+            token = services.start_session(current_user, ip=request.remote_addr or "",
+                                           user_agent=request.user_agent.string or "")
+            db.session.commit()
+            session["sid"] = token
+            flash(_("密码已修改。其他设备上的登录已全部退出。"), "success")
+            return redirect(url_for("home.index"), 303)
+    return render_page("auth/password.html", form=form, status=form_status(form))

@@ -11,7 +11,6 @@ from sqlalchemy import and_
 from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
-from gongfa.errors import ServiceError
 from gongfa.ledger import bp, exports, services
 from gongfa.ledger.forms import DrawForm, SubmitForm
 from gongfa.ledger.models import InspectionDraw, QuarterSubmission
@@ -19,6 +18,7 @@ from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.people.models import Role
 from gongfa.ratings.models import RatingValue
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
@@ -172,15 +172,14 @@ def quarter(unit_id: int, year: int, quarter: int):
         if not may_submit:
             abort(403)
         if form.validate_on_submit():
-            try:
+            with service_errors(form) as done:
                 pdf = _statistics_pdf(township, year, quarter, first, last)
                 services.submit_quarter(township, year, quarter, pdf=pdf, actor=current_user)
-            except ServiceError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-            else:
+            if done:
                 db.session.commit()
                 flash(_("已报送。报送后的更正会单独列出，不会改变已报送的内容。"), "success")
+            else:  # the page is shown again after the redirect: the message goes with it
+                flash(str(done.error.message), "error")
             return redirect(url_for("ledger.quarter", unit_id=unit_id, year=year, quarter=quarter), 303)
     return render_page("ledger/quarter.html", township=township, year=year, quarter=quarter, sub=sub, form=form,
                        may_submit=may_submit, deadline=services.deadline(year, quarter, township),
@@ -212,17 +211,14 @@ def inspection():
         form.per_township.data = 2
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
-        try:
+        with service_errors(form, default="quarter") as done:
             record = services.draw(unit, year=form.year.data, quarter=form.quarter.data,
                                    per_township=form.per_township.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "", form.quarter).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             return redirect(url_for("ledger.draw_show", draw_id=record.id), 303)
     return render_page("ledger/inspection.html", form=form, draws=services.draws_by(current_user),
-                       status=422 if form.errors else 200)
+                       status=form_status(form))
 
 
 def _draw(draw_id: int) -> InspectionDraw:

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from gongfa.i18n import _l
 from gongfa.org.forms import coerce_id
 from gongfa.people.models import Role
+from gongfa.people.passwords import password_policy
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,
@@ -48,7 +49,7 @@ class NewUserForm(UserForm):
                            validators=[DataRequired(message=_l("请填写用户名。")),
                                        Length(max=40, message=_l("用户名不超过40个字符。")), username_chars])
     password = PasswordField(_l("初始密码"), validators=[DataRequired(message=_l("请填写初始密码。")),
-                                                      Length(max=200, message=_l("密码太长。"))])
+                                                      Length(max=200, message=_l("密码太长。")), password_policy])
     role = ChoiceField(_l("角色"), choices=Role.choices, validate_choice=True)
     point_id = ChoiceField(_l("所在服务点"), coerce=coerce_id, validate_choice=True)
     position = StringField(_l("职务"), validators=[Optional(), Length(max=50, message=_l("不超过%(n)d个字。", n=50)),
@@ -74,5 +75,5 @@ class SetPasswordForm(BaseForm):
     """An administrator sets a new password for someone who forgot theirs."""
 
     password = PasswordField(_l("新密码"), validators=[DataRequired(message=_l("请输入新密码。")),
-                                                    Length(max=200, message=_l("密码太长。"))])
+                                                    Length(max=200, message=_l("密码太长。")), password_policy])
     submit = SubmitField(_l("设置密码"))

@@ -15,6 +15,7 @@ from gongfa.db import db, utcnow
 from gongfa.people.models import Role
 from gongfa.review import bp, exports, readable, services
 from gongfa.review.forms import AuditSearchForm, NumberCheckForm
+from gongfa.web.outcomes import form_status
 from gongfa.web.params import db_id
 from gongfa.web.rendering import render_page
 
@@ -67,7 +68,7 @@ def events():
                        without_digest={k: v for k, v in _search_args().items() if k != "digest"},
                        next_before=found[-1].seq if more else None, first_page=before is None,
                        max_rows=current_app.config["AUDIT_EXPORT_MAX_ROWS"],
-                       status=422 if form.errors or check.errors else 200)
+                       status=form_status(form, check))
 
 
 @bp.route("/export.xlsx")
