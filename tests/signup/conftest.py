@@ -33,4 +33,6 @@ def session_at(world, key: str, on: date | None = None) -> DutySession:
     stmt = db.select(DutySession).where(DutySession.point_id == point.id)
     if on:
         stmt = stmt.where(DutySession.on == on)
-    return db.session.scalars(stmt.order_by(DutySession.on)).first()
+    found = db.session.scalars(stmt.order_by(DutySession.on)).first()
+    assert found is not None, f"no session at {key}" + (f" on {on}" if on else "")  # a test on nothing proves nothing
+    return found

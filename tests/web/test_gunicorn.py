@@ -56,6 +56,20 @@ def _listener(socket_path: str) -> str:
         return client.send_command("show listeners")["listeners"][0]["address"]
 
 
+def _answering(socket_path: str, address: str, seconds: float = 30) -> None:
+    """Wait until the control socket answers with ``address`` (it is rebound around a worker's fork)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if _listener(socket_path) == address:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{socket_path} does not answer with {address}")
+        time.sleep(0.1)
+
+
 def test_two_instances_on_one_host_each_keep_their_control_socket(tmp_path):
     with gunicorn(tmp_path, "a") as (a, a_log, a_port), gunicorn(tmp_path, "b") as (b, b_log, b_port):
         a_sock = _wait_for(a_log, r"Control socket listening at (\S+)", a).group(1)
@@ -68,7 +82,7 @@ def test_two_instances_on_one_host_each_keep_their_control_socket(tmp_path):
         worker = int(_wait_for(a_log, r"Booting worker with pid: (\d+)", a).group(1))
         os.kill(worker, signal.SIGKILL)
         _wait_for(a_log, rf"Booting worker with pid: (?!{worker}\b)\d+", a)
-        time.sleep(0.5)
+        _answering(a_sock, f"http://127.0.0.1:{a_port}")  # A's control server is back after the fork
         assert _listener(b_sock) == f"http://127.0.0.1:{b_port}"
         b.terminate()
         b.wait(20)
