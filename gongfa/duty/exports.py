@@ -23,15 +23,18 @@ def session_uid(session: DutySession) -> str:
 
 
 def ics_response(sessions: list[DutySession]):
-    """An RFC 5545 calendar of sessions in Asia/Shanghai time; cancelled ones are marked cancelled."""
+    """An RFC 5545 calendar of sessions in Asia/Shanghai time (with its VTIMEZONE and each event's DTSTAMP);
+    cancelled ones are marked cancelled."""
     cal = Calendar()
     cal.add("prodid", "-//gongfa//duty//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", str(_l("公法值班")))
     cal.add("x-wr-timezone", "Asia/Shanghai")
+    stamp = clock.now()  # DTSTAMP (§3.6.1, required): when this copy of the feed was made, in UTC
     for s in sessions:
         event = Event()
         event.add("uid", session_uid(s))
+        event.add("dtstamp", stamp)
         event.add("dtstart", datetime.combine(s.on, s.starts_at, tzinfo=clock.BEIJING))
         event.add("dtend", datetime.combine(s.on, s.ends_at, tzinfo=clock.BEIJING))
         event.add("summary", f"{s.kind.title} · {local_name(s.point)}")
@@ -40,6 +43,7 @@ def ics_response(sessions: list[DutySession]):
                   "CONFIRMED" if s.status not in (SessionStatus.PLANNED, SessionStatus.PROPOSED) else "TENTATIVE")
         event.add("sequence", s.version)
         cal.add_component(event)
+    cal.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai, which every DTSTART's TZID names (§3.2.19)
     response = make_response(cal.to_ical())
     response.mimetype = "text/calendar"
     response.headers["Cache-Control"] = "private, max-age=300"
