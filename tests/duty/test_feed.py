@@ -1,7 +1,7 @@
 """The lawyer's calendar feed as strict calendar clients read it (RFC 5545)."""
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from freezegun import freeze_time
 from ical.calendar_stream import IcsCalendarStream
@@ -84,5 +84,5 @@ def test_a_second_independent_parser_reads_the_same_sessions_at_the_same_times(c
     other = IcsCalendarStream.calendar_from_ics(text)
     assert {e.uid: e.dtstart for e in other.events} == {
         f"duty-{s.id}@gongfa": datetime.combine(s.on, s.starts_at, tzinfo=clock.BEIJING) for s in mine}
-    assert {e.dtstamp for e in other.events} == {datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)}
+    assert {e.dtstamp for e in other.events} == {datetime(2026, 11, 23, 1, 0, tzinfo=UTC)}
     assert [tz.tz_id for tz in other.timezones] == ["Asia/Shanghai"]
