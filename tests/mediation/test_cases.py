@@ -9,8 +9,8 @@ from freezegun import freeze_time
 
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
-from gongfa.duty import services as duty
-from gongfa.duty.models import RuleKind
+from gongfa.duty.generation import create_rule, generate_all
+from gongfa.duty.models import DutySession, RuleKind
 from gongfa.errors import ServiceError
 from gongfa.mediation import services
 from gongfa.mediation.models import CaseSource, CaseStatus, MediationCase, PartySide
@@ -64,9 +64,9 @@ def test_case_numbers_run_per_committee_and_year(world):
 
 @freeze_time(NOW)
 def test_from_application_to_closing_with_agreement_window_and_follow_up_on_the_next_visit(world):
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=16)
-    duty.generate_all(first=date(2026, 11, 1), weeks=4, months=2)
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=16)
+    generate_all(first=date(2026, 11, 1), weeks=4, months=2)
     officer = world.users["officer"]
     case = _open(world)
     services.accept(case, actor=officer, mediator=world.users["mediator"], version=None, today=TODAY)
@@ -202,11 +202,11 @@ def test_a_mediation_sign_up_becomes_a_case(world, client, auth):
     from gongfa.signup import services as signup
     from gongfa.signup.models import BookingChannel, BookingKind
 
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=26)
-    duty.generate_all(first=date(2026, 11, 1), weeks=4, months=2)
-    session = db.session.scalars(db.select(duty.DutySession).where(
-        duty.DutySession.point_id == org.point_of(world.units["V1"]).id, duty.DutySession.on >= TODAY)).first()
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=26)
+    generate_all(first=date(2026, 11, 1), weeks=4, months=2)
+    session = db.session.scalars(db.select(DutySession).where(
+        DutySession.point_id == org.point_of(world.units["V1"]).id, DutySession.on >= TODAY)).first()
     booking = signup.book(session, starts_at=time(10, 0), name="马丽", phone="13700001111", village=None,
                           language="zh_Hans", kind=BookingKind.MEDIATION, description="赡养费纠纷",
                           channel=BookingChannel.PUBLIC, today=TODAY).booking
@@ -241,9 +241,9 @@ def test_printing_a_case_file_is_recorded_and_says_whether_it_held_full_numbers(
 
 @freeze_time(NOW)
 def test_the_whole_case_through_the_pages_without_javascript(world, client, auth):
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=16)
-    duty.generate_all(first=date(2026, 11, 1), weeks=4, months=2)
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=16)
+    generate_all(first=date(2026, 11, 1), weeks=4, months=2)
     db.session.commit()
     auth.login("officer")
     point = org.point_of(world.units["V1"])
