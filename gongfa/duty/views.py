@@ -18,6 +18,7 @@ from gongfa import clock
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.duty import actions, bp, exports, feeds, generation, queries
+from gongfa.duty.actions import SUPERVISORS
 from gongfa.duty.compliance import FLAG_TITLES, lawyer_hours, village_months
 from gongfa.duty.forms import (
     ActionForm,
@@ -41,8 +42,6 @@ from gongfa.web.params import safe_next, small_int
 from gongfa.web.rendering import local_name, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ONE_TAP = {"accept", "check_in", "check_out", "countersign"}
-SUPERVISORS = (Role.STATION_HEAD, Role.BUREAU_ADMIN)
 
 
 # A template global (not a context variable) so that imported macros such as the session card see it.
@@ -57,40 +56,13 @@ def _session(session_id: int) -> DutySession:
 
 
 def _may(session: DutySession, action: str) -> bool:
-    """Who may do what to a session (checked here, in the view, never in a template)."""
-    sc = current_scope()
-    own = session.lawyer_id == current_user.id
-    local = sc.covers(session.point.unit, Role.OFFICER, Role.STATION_HEAD)
-    if action in ("check_in", "check_out", "decline"):
-        return own
-    if action == "accept":
-        if session.status == SessionStatus.PROPOSED and session.proposed_by_id != current_user.id:
-            return own or local
-        return own
-    if action == "propose":
-        return session.kind == RuleKind.MONTHLY and (own or sc.covers(session.point.unit, Role.OFFICER))
-    if action == "countersign":
-        return local
-    if action == "substitute":
-        return sc.covers(session.point.unit, *SUPERVISORS)
-    return False
+    """Whether the person may take ``action`` on the session at all (else 403): asked of the actions module."""
+    return actions.may(session, action, user=current_user, scope=current_scope())
 
 
 def actions_for(session: DutySession) -> set[str]:
-    """The actions the current user may take on a session now (for the buttons shown)."""
-    status = session.status
-    possible = set()
-    if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED):
-        possible.add("accept")
-    if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED, SessionStatus.CONFIRMED):
-        possible |= {"decline", "propose", "substitute"}
-    if status == SessionStatus.CONFIRMED and session.on == clock.today():
-        possible.add("check_in")
-    if status == SessionStatus.CHECKED_IN:
-        possible.add("check_out")
-    if status == SessionStatus.DONE:
-        possible.add("countersign")
-    return {a for a in possible if _may(session, a)}
+    """The actions the person can take on the session now: the buttons its card shows."""
+    return actions.allowed_actions(session, user=current_user, scope=current_scope(), today=clock.today())
 
 
 def _version() -> int | None:
@@ -231,7 +203,7 @@ def session_substitute(session_id: int):
 def session_swap(session_id: int):
     """The station head exchanges two lawyers' days (换班); both histories keep who was planned."""
     session = _session(session_id)
-    if not _may(session, "substitute"):
+    if not _may(session, "swap"):
         abort(403)
     form = SwapForm(version=session.version)
     candidates = actions.swap_candidates(session, today=clock.today())

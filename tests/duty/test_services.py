@@ -4,10 +4,12 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from gongfa.auth.scope import scope_for
 from gongfa.db import db
 from gongfa.duty.actions import (
     StaleSessionError,
     accept,
+    allowed_actions,
     allowed_days,
     check_in,
     check_out,
@@ -126,6 +128,26 @@ def test_propose_accept_check_in_out_countersign(holidays):
     assert s.countersigned_by.username == "officer"
     assert [c.kind.value for c in s.changes][-5:] == ["proposed", "accepted", "checked_in", "checked_out",
                                                      "countersigned"]
+
+
+def test_allowed_actions_are_decided_from_plain_values_outside_any_request(world):
+    """Who may do what now comes from the user, their scope and the day: no request, no current_user."""
+    s = _monthly_session(world)
+    lawyer, officer, head = (world.users[name] for name in ("lawyer", "officer", "head"))
+    today = date(2026, 11, 23)
+
+    def offered(user, on=today):
+        return allowed_actions(s, user=user, scope=scope_for(user, on), today=on)
+
+    assert offered(lawyer) == {"accept", "decline", "propose"}
+    assert offered(officer) == {"propose"}
+    propose(s, actor=lawyer, on=date(2026, 12, 9), version=s.version, today=today)
+    assert offered(lawyer) == {"decline", "propose"}  # their own date waits for the other side
+    assert offered(officer) == {"accept", "propose"}
+    assert offered(head) == {"accept", "substitute", "swap"}
+    accept(s, actor=officer, version=s.version)
+    assert "check_in" not in offered(lawyer)
+    assert "check_in" in offered(lawyer, date(2026, 12, 9))  # on the day
 
 
 def test_propose_only_working_days_of_the_month_after_today(holidays):
