@@ -150,11 +150,11 @@ def open_case(*, point: ServicePoint, source: CaseSource, category: str, summary
     for p in parties:
         case.parties.append(MediationParty(**{k: p.get(k) or ("" if k != "age" else None) for k in PARTY_FIELDS},
                                            side=p["side"]))
-    db.session.add(case)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # undo this registration only, never the request's other work
+            db.session.add(case)
+            db.session.flush()
     except IntegrityError:  # two registrations took the same number at once
-        db.session.rollback()
         raise ServiceError(_l("案号刚被占用，请再提交一次。")) from None
     audit.record("mediation.open", case, actor_id=actor.id)
     return case

@@ -287,3 +287,24 @@ def test_what_the_parties_were_told_is_kept_in_the_source_language(world):
     with force_locale("ug"):  # the mediator works in Uyghur
         services.terminate(case, reason="分歧太大", actor=world.users["officer"], version=None)
     assert "人民法院起诉" in case.routes_told
+
+
+def test_a_case_number_taken_in_the_same_moment_undoes_only_this_registration(world):
+    """Two registrations count the same next number: the second is asked to submit again, and what the
+    request had already done (here an earlier case, not yet committed) is not rolled back with it."""
+    from sqlalchemy import event
+
+    earlier = _open(world)
+    point = org.point_of(world.units["V1"])
+
+    def the_other_registration(session, _context, _instances):
+        if any(isinstance(o, MediationCase) for o in session.new):  # lands between our count and our insert
+            session.add(MediationCase(point=point, year=2026, seq=earlier.seq + 1, source=CaseSource.APPLICATION,
+                                      category="02", summary="同时登记的另一件", applied_on=TODAY))
+
+    event.listen(db.session(), "before_flush", the_other_registration, once=True)
+    with pytest.raises(ServiceError, match="案号刚被占用"):
+        _open(world)
+    assert db.session.scalars(db.select(MediationCase.id)).all() == [earlier.id]
+    assert _open(world).seq == earlier.seq + 1  # the next try gets the number
+
