@@ -38,6 +38,7 @@ from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import safe_next, small_int
 from gongfa.web.rendering import local_name, render_page
 
@@ -89,17 +90,20 @@ def _after_action(session: DutySession, error: str = ""):
 
 
 def _run(session: DutySession, action, **kwargs):
-    """Run one service action; a conflict or a broken rule comes back as a message, never a 500."""
+    """Run one action on the session: the one place in this module where a refusal (a broken rule, or someone
+    else's change since the page was loaded) becomes the message on the card, never a 500."""
     try:
-        action(session, actor=current_user, version=_version(), **kwargs)
-        db.session.commit()
+        with db.session.begin_nested():  # a refusal undoes the action's work only
+            action(session, actor=current_user, version=_version(), **kwargs)
     except StaleDataError:
-        db.session.rollback()
-        return _after_action(db.session.get(DutySession, session.id), str(actions.StaleSessionError().message))
-    except ServiceError as error:
-        db.session.rollback()
-        return _after_action(db.session.get(DutySession, session.id), str(error.message))
-    return _after_action(session)
+        error = actions.StaleSessionError()
+    except ServiceError as caught:
+        error = caught
+    else:
+        db.session.commit()
+        return _after_action(session)
+    db.session.refresh(session)  # what is there now, not what the person saw
+    return _after_action(session, str(error.message))
 
 
 # --- the lawyer --------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ def session_decline(session_id: int):
         if session.needs_substitute:
             flash(_("已请求替班，司法所会安排其他律师。"), "success")
         return response
-    return render_page("duty/decline.html", s=session, form=form, status=422 if form.errors else 200)
+    return render_page("duty/decline.html", s=session, form=form, status=form_status(form))
 
 
 def _propose_form(session: DutySession, formdata=None) -> ProposeForm:
@@ -178,7 +182,7 @@ def session_propose(session_id: int):
         abort(403)
     form = _propose_form(session, request.form)
     if not form.validate_on_submit():
-        return _show_session(session, form, status=422)
+        return _show_session(session, form, status=form_status(form))
     return _run(session, actions.propose, on=date.fromisoformat(form.on.data), today=clock.today())
 
 
@@ -195,7 +199,7 @@ def session_substitute(session_id: int):
     if form.validate_on_submit():
         lawyer = db.session.get(people_services.User, form.lawyer_id.data) or abort(404)
         return _run(session, actions.substitute, lawyer=lawyer, reason=form.reason.data or "")
-    return render_page("duty/substitute.html", s=session, form=form, status=422 if form.errors else 200)
+    return render_page("duty/substitute.html", s=session, form=form, status=form_status(form))
 
 
 @bp.route("/sessions/<int:session_id>/swap", methods=["GET", "POST"])
@@ -211,7 +215,7 @@ def session_swap(session_id: int):
     if form.validate_on_submit():
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
         return _run(session, lambda s, **kw: actions.swap(s, other, **kw), reason=form.reason.data or "")
-    return render_page("duty/swap.html", s=session, form=form, status=422 if form.errors else 200)
+    return render_page("duty/swap.html", s=session, form=form, status=form_status(form))
 
 
 # --- the officer and the station head ----------------------------------------------------------------
@@ -329,18 +333,16 @@ def rule_edit(point_id: int):
         values = {"weekday": form.weekday.data, "day_of_month": form.day_of_month.data,
                   "starts_at": form.starts_at.data, "ends_at": form.ends_at.data,
                   "holiday_policy": HolidayPolicy(form.holiday_policy.data), "valid_from": form.valid_from.data}
-        try:
+        with service_errors(form, default="starts_at") as done:
             if rule is None:
                 generation.create_rule(point=point, kind=kind, **values)
             else:
                 generation.update_rule(rule, **values)
-        except ServiceError as error:
-            (getattr(form, error.field or "", None) or form.starts_at).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。新生成的值班会按这条规则安排。"), "success")
             return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)
-    return render_page("duty/rule_form.html", form=form, point=point, kind=kind, status=422 if form.errors else 200)
+    return render_page("duty/rule_form.html", form=form, point=point, kind=kind, status=form_status(form))
 
 
 @bp.route("/extra/new", methods=["GET", "POST"])
@@ -356,19 +358,17 @@ def extra_new():
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *SUPERVISORS)
-        try:
+        with service_errors(form, default="on") as done:
             session = generation.add_extra_session(
                 point=point, extra_kind=ExtraKind(form.extra_kind.data), on=form.on.data,
                 starts_at=form.starts_at.data, ends_at=form.ends_at.data,
                 lawyer=db.session.get(people_services.User, form.lawyer_id.data) if form.lawyer_id.data else None,
                 place=form.place.data or "", actor=current_user)
-        except ServiceError as error:
-            (getattr(form, error.field or "", None) or form.on).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已安排。"), "success")
             return redirect(url_for("duty.session_show", session_id=session.id), 303)
-    return render_page("duty/extra_form.html", form=form, status=422 if form.errors else 200)
+    return render_page("duty/extra_form.html", form=form, status=form_status(form))
 
 
 # --- holidays ----------------------------------------------------------------------------------
@@ -396,18 +396,16 @@ def holidays():
             unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
             if unit is not None:
                 require_unit(unit, *MANAGERS)
-            try:
+            with service_errors(form, default="first") as done:
                 add_holiday(first=form.first.data, last=form.last.data, name=form.name.data,
                                      scope=HolidayScope(form.scope.data), unit=unit, source=form.source.data or "")
-            except ServiceError as error:
-                (getattr(form, error.field or "", None) or form.first).errors.append(str(error.message))
-            else:
+            if done:
                 db.session.commit()
                 flash(_("已登记。落在这些日子的值班会按规则顺延或取消。"), "success")
                 return redirect(url_for("duty.holidays"), 303)
     days = holidays_between(date(today.year, 1, 1), date(today.year + 1, 12, 31))
     return render_page("duty/holidays.html", form=form, days=sorted(days.values(), key=lambda h: h.on),
-                       can_manage=can_manage, title=holiday_title, status=422 if form.errors else 200)
+                       can_manage=can_manage, title=holiday_title, status=form_status(form))
 
 
 # --- calendar feeds ------------------------------------------------------------------------------

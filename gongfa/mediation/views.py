@@ -10,7 +10,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
-from gongfa.errors import ServiceError
 from gongfa.mediation import bp, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
@@ -31,6 +30,7 @@ from gongfa.people.models import User
 from gongfa.ratings.models import RatingValue
 from gongfa.signup import services as signup_services
 from gongfa.signup.models import Booking
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import db_id, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page
@@ -107,20 +107,17 @@ def case_new():
         point = db.session.get(ServicePoint, form.point_id.data)
         parties = [{"side": side, **{k: getattr(form, f"{prefix}_{k}").data for k in services.PARTY_FIELDS}}
                    for prefix, side in (("a", PartySide.APPLICANT), ("r", PartySide.RESPONDENT))]
-        try:
+        with service_errors(form, default="summary") as done:
             case = services.open_case(point=point, source=CaseSource(form.source.data), category=form.category.data,
                                       summary=form.summary.data, requests=form.requests.data,
                                       applied_on=form.applied_on.data, parties=parties, actor=current_user,
                                       booking=booking)
-        except ServiceError as error:
-            db.session.rollback()
-            (getattr(form, error.field or "", None) or form.summary).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已登记：%(number)s", number=case.number), "success")
             return redirect(url_for("mediation.case_show", case_id=case.id), 303)
     return render_page("mediation/new.html", form=form, booking=booking, party_fields=services.PARTY_FIELDS,
-                       status=422 if form.errors else 200)
+                       status=form_status(form))
 
 
 def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
@@ -150,21 +147,19 @@ def case_show(case_id: int):
 
 
 def _step(case, form, action, field_errors_to: str, values):
-    """Validate a step's form and run it; errors go next to the field, a conflict says so plainly."""
-    if not form.validate_on_submit():
-        return _show(case, status=422, form=form, **{field_errors_to: form})
-    try:
-        action(case, actor=current_user, version=_version(), **values(form))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(services.StaleCaseError().message), "error")
-    except ServiceError as error:
-        db.session.rollback()
-        case = services.load(case.id)
-        getattr(form, error.field or "", form.submit).errors.append(str(error.message))
-        return _show(case, status=422, form=form, **{field_errors_to: form})
-    return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    """Validate a step's form and run it: the one place in this module where a refusal becomes the message next
+    to the field (422), and a change someone else saved in the same moment a plain message on the case."""
+    if form.validate_on_submit():
+        try:
+            with service_errors(form, default="submit") as done:
+                action(case, actor=current_user, version=_version(), **values(form))
+        except StaleDataError:
+            flash(str(services.StaleCaseError().message), "error")
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+        if done:
+            db.session.commit()
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    return _show(case, status=form_status(form), form=form, **{field_errors_to: form})
 
 
 @bp.route("/<int:case_id>/accept", methods=["POST"])
@@ -213,8 +208,8 @@ def case_agreement(case_id: int):
     case = _case(case_id, "agreement")
     return _step(case, AgreementForm(), services.record_agreement, "agreement_form",
                  lambda f: {"kind": AgreementKind(f.kind.data), "facts": f.facts.data, "clauses": f.clauses.data,
-                            "performance": f.performance.data, "due": f.due.data, "effective_on": f.effective_on.data,
-                            "today": clock.today()})
+                            "performance": f.performance.data, "due": f.due.data,
+                            "effective_on": f.effective_on.data, "today": clock.today()})
 
 
 @bp.route("/<int:case_id>/performed", methods=["POST"])
@@ -254,13 +249,13 @@ def case_rate(case_id: int):
     case = _case(case_id, "rate")
     form = CaseRateForm()
     if not form.validate_on_submit():
-        return _show(case, status=422, form=form, rate_form=form)
-    try:
+        return _show(case, status=form_status(form), form=form, rate_form=form)
+    with service_errors(form) as done:
         services.rate(case, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
+    if done:
         db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    else:  # rated already, or not closed: the page has no rating form to put the message beside
+        flash(str(done.error.message), "error")
     return redirect(url_for("mediation.case_show", case_id=case.id), 303)
 
 

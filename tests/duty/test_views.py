@@ -341,3 +341,32 @@ def test_head_sets_the_wednesday_rule_hours_and_generation_follows(world, client
         assert client.post("/duty/generate").status_code == 303
     s = db.session.scalars(db.select(DutySession).where(DutySession.point_id == point.id)).first()
     assert s.starts_at.hour == 16 and s.on.weekday() == 2
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_a_change_saved_between_reading_and_writing_is_the_message_on_the_card_not_a_500(cal, client, auth):
+    """The version the page saw still matches when the action starts, but another person's change is saved
+    before ours is written (SQLAlchemy's version counter catches it): the card says so, nothing is lost."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    s = _session(cal, "T1", date(2026, 11, 25))
+    auth.login("lawyer")
+    landed = []
+
+    def someone_else_saves(session, _context, _instances):
+        for obj in session.dirty:
+            if isinstance(obj, DutySession) and not landed:
+                landed.append(obj.id)
+                session.connection().execute(update(DutySession).where(DutySession.id == obj.id)
+                                             .values(version=DutySession.version + 1))
+
+    event.listen(Session, "before_flush", someone_else_saves)
+    try:
+        response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=HX)
+    finally:
+        event.remove(Session, "before_flush", someone_else_saves)
+    assert landed == [s.id]
+    assert response.status_code == 409 and "刚刚被别人修改过" in response.text
+    assert f'id="session-{s.id}"' in response.text and "待确认" in response.text
+    assert db.session.get(DutySession, s.id).status == SessionStatus.PLANNED

@@ -308,3 +308,33 @@ def test_a_case_number_taken_in_the_same_moment_undoes_only_this_registration(wo
     assert db.session.scalars(db.select(MediationCase.id)).all() == [earlier.id]
     assert _open(world).seq == earlier.seq + 1  # the next try gets the number
 
+
+@freeze_time(NOW)
+def test_a_change_saved_between_reading_and_writing_is_a_plain_message_not_a_500(world, client, auth):
+    """Another person's change is saved after the page's version was checked and before ours is written."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    case = _open(world)
+    services.accept(case, actor=world.users["officer"], mediator=None, version=None, today=TODAY)
+    db.session.commit()
+    auth.login("officer")
+    landed = []
+
+    def someone_else_saves(session, _context, _instances):
+        for obj in session.dirty:
+            if isinstance(obj, MediationCase) and not landed:
+                landed.append(obj.id)
+                session.connection().execute(update(MediationCase).where(MediationCase.id == obj.id)
+                                             .values(version=MediationCase.version + 1))
+
+    event.listen(Session, "before_flush", someone_else_saves)
+    try:
+        response = client.post(f"/mediation/{case.id}/record", data={
+            "version": case.version, "held_on": "2026-11-23", "place": "", "present": "", "content": "第一次调解。"})
+    finally:
+        event.remove(Session, "before_flush", someone_else_saves)
+    assert landed == [case.id]
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "这个案件刚刚被别人修改过" in page and "第一次调解。" not in page
