@@ -197,7 +197,7 @@ def case_record(case_id: int):
     """Add a mediation session's record."""
     case = _case(case_id, "record")
     return _step(case, RecordForm(), services.add_record, "record_form",
-                 lambda f: {"held_on": f.held_on.data, "place": f.place.data, "present": f.present.data,
+                 lambda f: {"held_on": f.held_on.data, "place": f.place.data or "", "present": f.present.data or "",
                             "content": f.content.data})
 
 
@@ -208,7 +208,7 @@ def case_agreement(case_id: int):
     case = _case(case_id, "agreement")
     return _step(case, AgreementForm(), services.record_agreement, "agreement_form",
                  lambda f: {"kind": AgreementKind(f.kind.data), "facts": f.facts.data, "clauses": f.clauses.data,
-                            "performance": f.performance.data, "due": f.due.data,
+                            "performance": f.performance.data or "", "due": f.due.data,
                             "effective_on": f.effective_on.data, "today": clock.today()})
 
 

@@ -152,3 +152,18 @@ def test_a_followed_up_case_offers_the_further_follow_up_the_service_records(wor
     assert response.status_code == 303
     assert db.session.get(FollowUp, second.id).content == "第二次回访：已全部履行。"
 
+
+@freeze_time(NOW)
+@pytest.mark.parametrize(("state", "step", "data", "shown"), [
+    ("accepted", "record", {"held_on": "2026-11-23", "content": "再次调解。"}, "再次调解。"),
+    ("in_mediation", "agreement", {"kind": "oral", "facts": "排水沟堵塞", "clauses": "清理排水沟",
+                                   "effective_on": "2026-11-23"}, "口头调解协议"),
+    ("closed", "rate", {"value": "satisfied"}, "一事一评：满意"),
+])
+def test_a_step_sent_without_its_optional_fields_is_carried_out(world, client, auth, state, step, data, shown):
+    """A form sent without the fields it may leave empty (an old page, a script) is not a 500."""
+    case = _case(world, state)
+    auth.login("officer")
+    response = client.post(f"/mediation/{case.id}/{step}", data={"version": case.version, **data})
+    assert response.status_code == 303
+    assert shown in client.get(f"/mediation/{case.id}").text
