@@ -179,9 +179,9 @@ duty_cli = AppGroup("duty", help="Duty calendars: generate sessions, close month
 def duty_generate(weeks: int, months: int):
     """Generate the coming sessions of every active rule (idempotent; run it daily from cron)."""
     from gongfa.db import db
-    from gongfa.duty import services as duty
+    from gongfa.duty import generation
 
-    created = duty.generate_all(first=clock.today(), weeks=weeks, months=months)
+    created = generation.generate_all(first=clock.today(), weeks=weeks, months=months)
     db.session.commit()
     click.echo(f"sessions created: {created}")
 
@@ -190,9 +190,9 @@ def duty_generate(weeks: int, months: int):
 def duty_close_month():
     """Mark village visits of past months that never happened as missed (run on the 1st from cron)."""
     from gongfa.db import db
-    from gongfa.duty import services as duty
+    from gongfa.duty import actions
 
-    missed = duty.mark_missed(today=clock.today())
+    missed = actions.mark_missed(today=clock.today())
     db.session.commit()
     click.echo(f"visits marked missed: {missed}")
 
@@ -202,9 +202,9 @@ def duty_close_month():
 def duty_sync_holidays(years: tuple[int, ...]):
     """Copy national holidays and 调休 days for YEARS from the chinese-calendar package."""
     from gongfa.db import db
-    from gongfa.duty import services as duty
+    from gongfa.duty import holidays
 
-    added = duty.sync_national_holidays(list(years) or [clock.today().year + 1])
+    added = holidays.sync_national_holidays(list(years) or [clock.today().year + 1])
     db.session.commit()
     click.echo(f"holidays added: {added}")
 

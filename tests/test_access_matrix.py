@@ -32,18 +32,19 @@ LAWYERS = {"lawyer", "lawyer2"}
 
 def _sessions(w):
     from gongfa.db import db
-    from gongfa.duty import services as duty
+    from gongfa.duty.feeds import renew_feed_token
+    from gongfa.duty.generation import create_rule, generate_sessions
     from gongfa.duty.models import RuleKind
 
     today = clock.today()
     made = {}
     for key, kind in (("T1", RuleKind.WEEKLY), ("V1", RuleKind.MONTHLY), ("V3", RuleKind.MONTHLY)):
         # Village visits later this month, so that residents can still book them.
-        rule = duty.create_rule(point=org.point_of(w.units[key]), kind=kind, valid_from=date(2025, 1, 1),
-                                day_of_month=min(today.day + 1, 28))
-        made[key] = duty.generate_sessions(rule, first=today, last=today.replace(day=28) if kind == RuleKind.MONTHLY
-                                           else today + timedelta(days=7))[0]
-    duty.renew_feed_token(w.users["lawyer"])
+        rule = create_rule(point=org.point_of(w.units[key]), kind=kind, valid_from=date(2025, 1, 1),
+                           day_of_month=min(today.day + 1, 28))
+        made[key] = generate_sessions(rule, first=today, last=today.replace(day=28) if kind == RuleKind.MONTHLY
+                                      else today + timedelta(days=7))[0]
+    renew_feed_token(w.users["lawyer"])
     db.session.flush()
     bookings = {key: _booking(made[v], phone) for key, v, phone in (("B1", "V1", "13800000001"),
                                                                      ("B2", "V1", "13800000002"),

@@ -64,20 +64,20 @@ def _phone(rng: random.Random) -> str:
 def _seed_duty(townships, villages) -> int:
     """Weekly Wednesday rules at stations, monthly rules at studios, this year's holidays, and sessions
     from the start of last month, so calendars, the public page and compliance have something to show."""
-    from gongfa.duty import services as duty
+    from gongfa.duty import generation, holidays
     from gongfa.duty.models import RuleKind
 
     today = clock.today()
-    duty.sync_national_holidays([2025, 2026, today.year, today.year + 1])
-    duty.seed_xinjiang_2025()
+    holidays.sync_national_holidays([2025, 2026, today.year, today.year + 1])
+    holidays.seed_xinjiang_2025()
     for town in townships:
-        duty.create_rule(point=org.point_of(town), kind=RuleKind.WEEKLY, valid_from=SINCE)
+        generation.create_rule(point=org.point_of(town), kind=RuleKind.WEEKLY, valid_from=SINCE)
     for i, village in enumerate(villages):
         point = org.point_of(village)
         if point is not None:
-            duty.create_rule(point=point, kind=RuleKind.MONTHLY, valid_from=SINCE, day_of_month=5 + (i * 3) % 20)
+            generation.create_rule(point=point, kind=RuleKind.MONTHLY, valid_from=SINCE, day_of_month=5 + (i * 3) % 20)
     start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    created = duty.generate_all(first=start, weeks=12, months=4)
+    created = generation.generate_all(first=start, weeks=12, months=4)
     _demo_history(today)
     _demo_services(today)
     _demo_worklog(today)
@@ -100,9 +100,9 @@ def _demo_worklog(today) -> None:
     """Work-log entries for the visits that happened (countersigned), and a few this week still to sign."""
     from datetime import datetime
 
+    from gongfa.clock import BEIJING
     from gongfa.db import db
     from gongfa.duty.models import DutySession, SessionStatus
-    from gongfa.duty.services import BEIJING
     from gongfa.worklog.models import Category, EntryStatus, Mode, Referral, WorkLogEntry
 
     rng = random.Random(2026)
@@ -218,9 +218,9 @@ def _demo_history(today) -> None:
     (so compliance has flags to show), and some of this month's visits are already confirmed."""
     from datetime import datetime
 
+    from gongfa.clock import BEIJING
     from gongfa.db import db
     from gongfa.duty.models import ChangeKind, DutySession, RuleKind, SessionChange, SessionStatus
-    from gongfa.duty.services import BEIJING
 
     rng = random.Random(348)
     sessions = db.session.scalars(db.select(DutySession).where(DutySession.status == SessionStatus.PLANNED)).all()

@@ -9,8 +9,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from gongfa import clock
-from gongfa.duty import services
+from gongfa.duty.compliance import FLAG_TITLES
 from gongfa.duty.models import DutySession, SessionStatus
+from gongfa.duty.queries import sessions_at
 from gongfa.i18n import _l
 from gongfa.org.models import Unit
 from gongfa.web.pdf import render_pdf_in
@@ -61,7 +62,7 @@ def compliance_workbook(villages, lawyers, month) -> bytes:
         s = row.session
         ws.append([row.village.code, local_name(row.village), local_name(row.village.parent),
                    s.lawyer.full_name if s and s.lawyer else "", s.on.isoformat() if s else "",
-                   str(s.status.title) if s else "", str(services.FLAG_TITLES.get(row.flag, ""))])
+                   str(s.status.title) if s else "", str(FLAG_TITLES.get(row.flag, ""))])
     ws2 = book.create_sheet(str(_l("律师工作时长")))
     ws2.append([str(h) for h in (_l("律师"), _l("本月小时数"), _l("要求小时数"), _l("不足2小时的周"),
                                  _l("本季度讲座"), _l("是否达标"))])
@@ -80,7 +81,7 @@ def compliance_workbook(villages, lawyers, month) -> bytes:
 
 def roster_pdf(township: Unit, first, last, lang: str | None) -> bytes:
     """The station's month roster for the notice board (值班表)."""
-    sessions = services.sessions_at(Unit.path.startswith(township.path), first=first, last=last)
+    sessions = sessions_at(Unit.path.startswith(township.path), first=first, last=last)
     return render_pdf_in(lang, "duty/pdf/roster.html", township=township, first=first,
                          sessions=[s for s in sessions if s.status != SessionStatus.CANCELLED],
                          cancelled=[s for s in sessions if s.status == SessionStatus.CANCELLED],

@@ -178,6 +178,13 @@ class DutySession(TimestampMixin, db.Model):
             return round((self.checked_out_at - self.checked_in_at).total_seconds() / 3600, 2)
         return 0.0
 
+    def log(self, kind: "ChangeKind", *, actor_id: int | None, reason: str = "", from_lawyer_id: int | None = None,
+            to_lawyer_id: int | None = None, from_on: date | None = None, to_on: date | None = None) -> None:
+        """Add a line to the session's history: who did what, from which lawyer or day to which."""
+        self.changes.append(SessionChange(kind=kind, actor_id=actor_id, reason=reason[:200],
+                                          from_lawyer_id=from_lawyer_id, to_lawyer_id=to_lawyer_id,
+                                          from_on=from_on, to_on=to_on))
+
 
 class ChangeKind(TitledEnum):
     """What happened to a session."""

@@ -1,4 +1,8 @@
-"""Duty pages: the lawyer's visits on a phone, the officer's village, the head's month, compliance."""
+"""Duty pages: the lawyer's visits on a phone, the officer's village, the head's month, compliance.
+
+The compliance and holiday functions are imported by name: the pages compliance() and holidays() below
+carry their modules' names.
+"""
 
 import calendar
 from datetime import date, time, timedelta
@@ -13,7 +17,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
-from gongfa.duty import bp, exports, services
+from gongfa.duty import actions, bp, exports, feeds, generation, queries
+from gongfa.duty.actions import SUPERVISORS
+from gongfa.duty.compliance import FLAG_TITLES, lawyer_hours, village_months
 from gongfa.duty.forms import (
     ActionForm,
     DeclineForm,
@@ -24,6 +30,7 @@ from gongfa.duty.forms import (
     SubstituteForm,
     SwapForm,
 )
+from gongfa.duty.holidays import add_holiday, holiday_title, holidays_between
 from gongfa.duty.models import DutySession, ExtraKind, HolidayPolicy, HolidayScope, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
@@ -31,16 +38,15 @@ from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import safe_next, small_int
 from gongfa.web.rendering import local_name, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ONE_TAP = {"accept", "check_in", "check_out", "countersign"}
-SUPERVISORS = (Role.STATION_HEAD, Role.BUREAU_ADMIN)
 
 
 # A template global (not a context variable) so that imported macros such as the session card see it.
-bp.add_app_template_global(services.holiday_title, "holiday_title")
+bp.add_app_template_global(holiday_title, "holiday_title")
 
 
 def _session(session_id: int) -> DutySession:
@@ -51,40 +57,13 @@ def _session(session_id: int) -> DutySession:
 
 
 def _may(session: DutySession, action: str) -> bool:
-    """Who may do what to a session (checked here, in the view, never in a template)."""
-    sc = current_scope()
-    own = session.lawyer_id == current_user.id
-    local = sc.covers(session.point.unit, Role.OFFICER, Role.STATION_HEAD)
-    if action in ("check_in", "check_out", "decline"):
-        return own
-    if action == "accept":
-        if session.status == SessionStatus.PROPOSED and session.proposed_by_id != current_user.id:
-            return own or local
-        return own
-    if action == "propose":
-        return session.kind == RuleKind.MONTHLY and (own or sc.covers(session.point.unit, Role.OFFICER))
-    if action == "countersign":
-        return local
-    if action == "substitute":
-        return sc.covers(session.point.unit, *SUPERVISORS)
-    return False
+    """Whether the person may take ``action`` on the session at all (else 403): asked of the actions module."""
+    return actions.may(session, action, user=current_user, scope=current_scope())
 
 
 def actions_for(session: DutySession) -> set[str]:
-    """The actions the current user may take on a session now (for the buttons shown)."""
-    status = session.status
-    possible = set()
-    if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED):
-        possible.add("accept")
-    if status in (SessionStatus.PLANNED, SessionStatus.PROPOSED, SessionStatus.CONFIRMED):
-        possible |= {"decline", "propose", "substitute"}
-    if status == SessionStatus.CONFIRMED and session.on == clock.today():
-        possible.add("check_in")
-    if status == SessionStatus.CHECKED_IN:
-        possible.add("check_out")
-    if status == SessionStatus.DONE:
-        possible.add("countersign")
-    return {a for a in possible if _may(session, a)}
+    """The actions the person can take on the session now: the buttons its card shows."""
+    return actions.allowed_actions(session, user=current_user, scope=current_scope(), today=clock.today())
 
 
 def _version() -> int | None:
@@ -111,17 +90,20 @@ def _after_action(session: DutySession, error: str = ""):
 
 
 def _run(session: DutySession, action, **kwargs):
-    """Run one service action; a conflict or a broken rule comes back as a message, never a 500."""
+    """Run one action on the session: the one place in this module where a refusal (a broken rule, or someone
+    else's change since the page was loaded) becomes the message on the card, never a 500."""
     try:
-        action(session, actor=current_user, version=_version(), **kwargs)
-        db.session.commit()
+        with db.session.begin_nested():  # a refusal undoes the action's work only
+            action(session, actor=current_user, version=_version(), **kwargs)
     except StaleDataError:
-        db.session.rollback()
-        return _after_action(db.session.get(DutySession, session.id), str(services.StaleSessionError().message))
-    except ServiceError as error:
-        db.session.rollback()
-        return _after_action(db.session.get(DutySession, session.id), str(error.message))
-    return _after_action(session)
+        error = actions.StaleSessionError()
+    except ServiceError as caught:
+        error = caught
+    else:
+        db.session.commit()
+        return _after_action(session)
+    db.session.refresh(session)  # what is there now, not what the person saw
+    return _after_action(session, str(error.message))
 
 
 # --- the lawyer --------------------------------------------------------------------------------
@@ -132,7 +114,7 @@ def _run(session: DutySession, action, **kwargs):
 def my():
     """My visits: upcoming Wednesdays and village visits, each with its one-tap actions."""
     today = clock.today()
-    sessions = services.sessions_for_lawyer(current_user, first=today - timedelta(days=14),
+    sessions = queries.sessions_for_lawyer(current_user, first=today - timedelta(days=14),
                                             last=today + timedelta(days=62))
     sessions = [s for s in sessions if s.on >= today or s.status in (SessionStatus.CONFIRMED,
                                                                       SessionStatus.CHECKED_IN)]
@@ -151,7 +133,7 @@ def session_show(session_id: int):
 def _show_session(session: DutySession, propose_form: ProposeForm | None, *, status: int = 200):
     today = clock.today()
     return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=propose_form,
-                       history=services.load_history(session), today=today,
+                       history=queries.load_history(session), today=today,
                        form=propose_form if propose_form is not None and propose_form.errors else None,
                        may_log=session.lawyer_id == current_user.id and session.on <= today, status=status)
 
@@ -165,7 +147,7 @@ def session_action(session_id: int, action: str):
         abort(403)
     if not ActionForm().validate_on_submit():
         abort(400)
-    return _run(session, getattr(services, action))
+    return _run(session, getattr(actions, action))
 
 
 @bp.route("/sessions/<int:session_id>/decline", methods=["GET", "POST"])
@@ -177,17 +159,17 @@ def session_decline(session_id: int):
         abort(403)
     form = DeclineForm(version=session.version)
     if form.validate_on_submit():
-        response = _run(session, services.decline, reason=form.reason.data)
+        response = _run(session, actions.decline, reason=form.reason.data)
         if session.needs_substitute:
             flash(_("已请求替班，司法所会安排其他律师。"), "success")
         return response
-    return render_page("duty/decline.html", s=session, form=form, status=422 if form.errors else 200)
+    return render_page("duty/decline.html", s=session, form=form, status=form_status(form))
 
 
 def _propose_form(session: DutySession, formdata=None) -> ProposeForm:
     form = ProposeForm(formdata=formdata, version=session.version)
     form.on.choices = [(d.isoformat(), format_date(d, "full")) for d in
-                       services.allowed_days(session, clock.today())]
+                       actions.allowed_days(session, clock.today())]
     return form
 
 
@@ -200,8 +182,8 @@ def session_propose(session_id: int):
         abort(403)
     form = _propose_form(session, request.form)
     if not form.validate_on_submit():
-        return _show_session(session, form, status=422)
-    return _run(session, services.propose, on=date.fromisoformat(form.on.data), today=clock.today())
+        return _show_session(session, form, status=form_status(form))
+    return _run(session, actions.propose, on=date.fromisoformat(form.on.data), today=clock.today())
 
 
 @bp.route("/sessions/<int:session_id>/substitute", methods=["GET", "POST"])
@@ -216,8 +198,8 @@ def session_substitute(session_id: int):
                               for u in people_services.lawyers() if u.id != session.lawyer_id]
     if form.validate_on_submit():
         lawyer = db.session.get(people_services.User, form.lawyer_id.data) or abort(404)
-        return _run(session, services.substitute, lawyer=lawyer, reason=form.reason.data or "")
-    return render_page("duty/substitute.html", s=session, form=form, status=422 if form.errors else 200)
+        return _run(session, actions.substitute, lawyer=lawyer, reason=form.reason.data or "")
+    return render_page("duty/substitute.html", s=session, form=form, status=form_status(form))
 
 
 @bp.route("/sessions/<int:session_id>/swap", methods=["GET", "POST"])
@@ -225,15 +207,15 @@ def session_substitute(session_id: int):
 def session_swap(session_id: int):
     """The station head exchanges two lawyers' days (换班); both histories keep who was planned."""
     session = _session(session_id)
-    if not _may(session, "substitute"):
+    if not _may(session, "swap"):
         abort(403)
     form = SwapForm(version=session.version)
-    candidates = services.swap_candidates(session, today=clock.today())
+    candidates = actions.swap_candidates(session, today=clock.today())
     form.other_id.choices = [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in candidates]
     if form.validate_on_submit():
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
-        return _run(session, lambda s, **kw: services.swap(s, other, **kw), reason=form.reason.data or "")
-    return render_page("duty/swap.html", s=session, form=form, status=422 if form.errors else 200)
+        return _run(session, lambda s, **kw: actions.swap(s, other, **kw), reason=form.reason.data or "")
+    return render_page("duty/swap.html", s=session, form=form, status=form_status(form))
 
 
 # --- the officer and the station head ----------------------------------------------------------------
@@ -247,7 +229,7 @@ def village(unit_id: int):
     if unit.level != UnitLevel.VILLAGE:
         abort(404)
     today = clock.today()
-    sessions = services.sessions_at(Unit.id == unit.id, first=today.replace(day=1) - timedelta(days=92),
+    sessions = queries.sessions_at(Unit.id == unit.id, first=today.replace(day=1) - timedelta(days=92),
                                     last=today + timedelta(days=92))
     forms = {s.id: _propose_form(s) for s in sessions if "propose" in actions_for(s)}
     return render_page("duty/village.html", unit=unit, sessions=sessions, today=today, propose_forms=forms,
@@ -269,7 +251,7 @@ def station_month(unit_id: int, year: int, month: int):
         abort(404)
     first = _month(year, month)
     last = first.replace(day=calendar.monthrange(year, month)[1])
-    sessions = services.sessions_at(Unit.path.startswith(unit.path), first=first, last=last)
+    sessions = queries.sessions_at(Unit.path.startswith(unit.path), first=first, last=last)
     by_day: dict[date, list] = {}
     for s in sessions:
         by_day.setdefault(s.on, []).append(s)
@@ -277,8 +259,8 @@ def station_month(unit_id: int, year: int, month: int):
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render_page("duty/station_month.html", unit=unit, first=first, weeks=weeks, by_day=by_day,
-                       tasks=services.substitution_tasks(Unit.path.startswith(unit.path)),
-                       holidays=services.holidays_between(first, last, unit), prev_month=prev_month,
+                       tasks=queries.substitution_tasks(Unit.path.startswith(unit.path)),
+                       holidays=holidays_between(first, last, unit), prev_month=prev_month,
                        next_month=next_month, today=clock.today())
 
 
@@ -309,13 +291,13 @@ def compliance():
         month = None
     month = month or today.replace(day=1)
     flt = current_scope().unit_filter(*READERS)
-    villages = services.village_months(flt, month=month, today=today)
-    lawyers = services.lawyer_hours(flt, month=month)
+    villages = village_months(flt, month=month, today=today)
+    lawyers = lawyer_hours(flt, month=month)
     if request.args.get("format") == "xlsx":
         return send_file(BytesIO(exports.compliance_workbook(villages, lawyers, month)), mimetype=XLSX,
                          as_attachment=True, download_name=f"compliance-{month:%Y-%m}.xlsx")
     return render_page("duty/compliance.html", villages=villages, lawyers=lawyers, month=month,
-                       flags=services.FLAG_TITLES)
+                       flags=FLAG_TITLES)
 
 
 @bp.route("/generate", methods=["POST"])
@@ -325,7 +307,7 @@ def generate():
     if not ActionForm().validate_on_submit():
         abort(400)
     points = org_services.points_in(current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))
-    created = services.generate_all(first=clock.today(), points=points)
+    created = generation.generate_all(first=clock.today(), points=points)
     db.session.commit()
     flash(_("已生成 %(n)d 条新的值班安排；已有的不会重复生成。", n=created), "success")
     return redirect(_back(url_for("home.index")), 303)
@@ -339,7 +321,7 @@ def rule_edit(point_id: int):
     require_unit(point.unit, *SUPERVISORS)
     if point.kind not in (PointKind.STATION, PointKind.STUDIO):
         abort(404)
-    rule = services.rule_of(point)
+    rule = generation.rule_of(point)
     kind = RuleKind.WEEKLY if point.kind == PointKind.STATION else RuleKind.MONTHLY
     form = RuleForm(obj=rule) if rule else RuleForm(weekday=2, day_of_month=15, valid_from=clock.today())
     form.weekday.choices = [(i, format_date(date(2026, 11, 23) + timedelta(days=i), "EEEE")) for i in range(7)]
@@ -351,18 +333,16 @@ def rule_edit(point_id: int):
         values = {"weekday": form.weekday.data, "day_of_month": form.day_of_month.data,
                   "starts_at": form.starts_at.data, "ends_at": form.ends_at.data,
                   "holiday_policy": HolidayPolicy(form.holiday_policy.data), "valid_from": form.valid_from.data}
-        try:
+        with service_errors(form, default="starts_at") as done:
             if rule is None:
-                services.create_rule(point=point, kind=kind, **values)
+                generation.create_rule(point=point, kind=kind, **values)
             else:
-                services.update_rule(rule, **values)
-        except ServiceError as error:
-            (getattr(form, error.field or "", None) or form.starts_at).errors.append(str(error.message))
-        else:
+                generation.update_rule(rule, **values)
+        if done:
             db.session.commit()
             flash(_("已保存。新生成的值班会按这条规则安排。"), "success")
             return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)
-    return render_page("duty/rule_form.html", form=form, point=point, kind=kind, status=422 if form.errors else 200)
+    return render_page("duty/rule_form.html", form=form, point=point, kind=kind, status=form_status(form))
 
 
 @bp.route("/extra/new", methods=["GET", "POST"])
@@ -378,19 +358,17 @@ def extra_new():
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *SUPERVISORS)
-        try:
-            session = services.add_extra_session(
+        with service_errors(form, default="on") as done:
+            session = generation.add_extra_session(
                 point=point, extra_kind=ExtraKind(form.extra_kind.data), on=form.on.data,
                 starts_at=form.starts_at.data, ends_at=form.ends_at.data,
                 lawyer=db.session.get(people_services.User, form.lawyer_id.data) if form.lawyer_id.data else None,
                 place=form.place.data or "", actor=current_user)
-        except ServiceError as error:
-            (getattr(form, error.field or "", None) or form.on).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已安排。"), "success")
             return redirect(url_for("duty.session_show", session_id=session.id), 303)
-    return render_page("duty/extra_form.html", form=form, status=422 if form.errors else 200)
+    return render_page("duty/extra_form.html", form=form, status=form_status(form))
 
 
 # --- holidays ----------------------------------------------------------------------------------
@@ -418,18 +396,16 @@ def holidays():
             unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
             if unit is not None:
                 require_unit(unit, *MANAGERS)
-            try:
-                services.add_holiday(first=form.first.data, last=form.last.data, name=form.name.data,
+            with service_errors(form, default="first") as done:
+                add_holiday(first=form.first.data, last=form.last.data, name=form.name.data,
                                      scope=HolidayScope(form.scope.data), unit=unit, source=form.source.data or "")
-            except ServiceError as error:
-                (getattr(form, error.field or "", None) or form.first).errors.append(str(error.message))
-            else:
+            if done:
                 db.session.commit()
                 flash(_("已登记。落在这些日子的值班会按规则顺延或取消。"), "success")
                 return redirect(url_for("duty.holidays"), 303)
-    days = services.holidays_between(date(today.year, 1, 1), date(today.year + 1, 12, 31))
+    days = holidays_between(date(today.year, 1, 1), date(today.year + 1, 12, 31))
     return render_page("duty/holidays.html", form=form, days=sorted(days.values(), key=lambda h: h.on),
-                       can_manage=can_manage, title=services.holiday_title, status=422 if form.errors else 200)
+                       can_manage=can_manage, title=holiday_title, status=form_status(form))
 
 
 # --- calendar feeds ------------------------------------------------------------------------------
@@ -442,7 +418,7 @@ def feed_manage():
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
             abort(400)
-        services.renew_feed_token(current_user)
+        feeds.renew_feed_token(current_user)
         db.session.commit()
         flash(_("已生成新的日历地址，旧地址已失效。"), "success")
         return redirect(url_for("duty.feed_manage"), 303)
@@ -453,7 +429,7 @@ def feed_manage():
 @bp.route("/feed/<token>.ics")
 def feed(token: str):
     """The lawyer's sessions as an iCalendar feed (no login: the unguessable address is the key)."""
-    lawyer = services.feed_owner(token[:64]) or abort(404)
+    lawyer = feeds.feed_owner(token[:64]) or abort(404)
     today = clock.today()
-    sessions = services.sessions_for_lawyer(lawyer, first=today - timedelta(days=31), last=today + timedelta(days=120))
+    sessions = queries.sessions_for_lawyer(lawyer, first=today - timedelta(days=31), last=today + timedelta(days=120))
     return exports.ics_response(sessions)

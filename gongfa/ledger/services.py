@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.holidays import holidays_between, is_working_day
 from gongfa.duty.models import DutySession, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
@@ -43,9 +43,9 @@ DONE = (SessionStatus.DONE, SessionStatus.COUNTERSIGNED)
 def deadline(year: int, quarter: int, unit: Unit | None = None) -> date:
     """The quarter's last working day (holidays and 调休 counted): submission is due by then."""
     first, last = clock.quarter_bounds(year, quarter)
-    holidays = duty.holidays_between(last - timedelta(days=20), last, unit)
+    holidays = holidays_between(last - timedelta(days=20), last, unit)
     day = last
-    while not duty.is_working_day(day, holidays):
+    while not is_working_day(day, holidays):
         day -= timedelta(days=1)
     return day
 

@@ -5,6 +5,10 @@ A party refusing ends it (Art. 17); a failed mediation is terminated and the par
 routes (Art. 26); an agreement is written or oral (Art. 28) and takes effect on a date (Art. 29/30) from
 which both parties have 30 days to seek judicial confirmation together (Art. 33); the follow-up visit
 rides on the village's next monthly visit. Services flush and audit; views commit.
+
+Which step a person may take on a case now is decided here, once (``STEPS``, ``may``, ``allowed_actions``):
+the case page shows a form for each allowed step, the views answer 403 to a person who may not act, and
+each step refuses a state the same table does not allow.
 """
 
 import re
@@ -16,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from gongfa.audit import services as audit
+from gongfa.auth.scope import Scope
 from gongfa.db import db, utcnow
 from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind
 from gongfa.errors import ServiceError
@@ -35,6 +40,21 @@ from gongfa.people.models import Membership, Role, User
 from gongfa.ratings.models import Rating, RatingValue
 from gongfa.signup.models import Booking
 
+CASE_STAFF = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN)
+READERS = (*CASE_STAFF, Role.INSPECTOR)
+IDENTITY = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD)  # the committee's own people need the numbers
+# The states in which each step can be taken (人民调解法 lifecycle, see above).
+STEPS = {
+    "accept": (CaseStatus.APPLIED,),
+    "refuse": (CaseStatus.APPLIED, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION),
+    "record": (CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION),
+    "agreement": (CaseStatus.IN_MEDIATION,),
+    "terminate": (CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION),
+    "performed": (CaseStatus.AGREEMENT,),
+    "follow_up": (CaseStatus.AGREEMENT, CaseStatus.PERFORMED, CaseStatus.TERMINATED, CaseStatus.FOLLOWED_UP),
+    "close": (CaseStatus.FOLLOWED_UP, CaseStatus.TERMINATED),
+    "rate": (CaseStatus.CLOSED, CaseStatus.REFUSED),
+}
 PARTY_FIELDS = ("name", "gender", "ethnicity", "age", "occupation", "phone", "address", "id_number")
 ROUTES = _l("可以依法申请仲裁、请求有关行政机关处理，或者向人民法院起诉。")
 
@@ -57,9 +77,40 @@ def _fresh(case: MediationCase, version: int | None) -> None:
         raise StaleCaseError()
 
 
-def _require(case: MediationCase, *statuses: CaseStatus) -> None:
-    if case.status not in statuses:
+def _require(case: MediationCase, step: str) -> None:
+    if case.status not in STEPS[step]:
         raise ServiceError(_l("案件现在是“%(status)s”，不能做这一步。", status=case.status.title))
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+def is_staff(case: MediationCase, *, scope: Scope) -> bool:
+    """Whether the person works cases at the case's committee (else they may at most read it)."""
+    return scope.covers(case.point.unit, *CASE_STAFF)
+
+
+def may(case: MediationCase, step: str, *, scope: Scope) -> bool:
+    """Whether the person may take ``step`` on ``case`` at all (else the view answers 403): the committee's
+    staff; the full phone and ID numbers ("reveal") only its own people. Whether the case's state allows
+    the step now is the step's own rule (``STEPS``)."""
+    return scope.covers(case.point.unit, *IDENTITY) if step == "reveal" else is_staff(case, scope=scope)
+
+
+def _rated(case: MediationCase) -> bool:
+    return db.session.scalar(select(Rating.id).where(Rating.mediation_case_id == case.id)) is not None
+
+
+def allowed_actions(case: MediationCase, *, scope: Scope) -> set[str]:
+    """The steps the person can take on ``case`` now: the forms its page shows, each one a POST that works."""
+    steps = {step for step, states in STEPS.items() if case.status in states and may(case, step, scope=scope)}
+    if "follow_up" in steps and all(f.done_on for f in case.follow_ups):
+        steps.discard("follow_up")  # every planned visit is written down
+    if "rate" in steps and _rated(case):
+        steps.discard("rate")  # 一事一评: once
+    if may(case, "reveal", scope=scope):
+        steps.add("reveal")
+    return steps
 
 
 # --- ID numbers ------------------------------------------------------------------------------
@@ -99,11 +150,11 @@ def open_case(*, point: ServicePoint, source: CaseSource, category: str, summary
     for p in parties:
         case.parties.append(MediationParty(**{k: p.get(k) or ("" if k != "age" else None) for k in PARTY_FIELDS},
                                            side=p["side"]))
-    db.session.add(case)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # undo this registration only, never the request's other work
+            db.session.add(case)
+            db.session.flush()
     except IntegrityError:  # two registrations took the same number at once
-        db.session.rollback()
         raise ServiceError(_l("案号刚被占用，请再提交一次。")) from None
     audit.record("mediation.open", case, actor_id=actor.id)
     return case
@@ -113,7 +164,7 @@ def accept(case: MediationCase, *, actor: User, mediator: User | None, version: 
            today: date) -> MediationCase:
     """The committee accepts the case and names the mediator."""
     _fresh(case, version)
-    _require(case, CaseStatus.APPLIED)
+    _require(case, "accept")
     with audit.tracking(case, "mediation.accept"):
         case.status, case.accepted_on, case.mediator = CaseStatus.ACCEPTED, today, mediator or actor
     return case
@@ -123,7 +174,7 @@ def party_refuses(case: MediationCase, *, reason: str, actor: User, version: int
                   today: date) -> MediationCase:
     """A party clearly refuses mediation: it may not go on (Art. 17, 23)."""
     _fresh(case, version)
-    _require(case, CaseStatus.APPLIED, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+    _require(case, "refuse")
     if not reason:
         raise ServiceError(_l("请写明哪一方拒绝调解及原因。"), "reason")
     with audit.tracking(case, "mediation.refused"):
@@ -139,7 +190,7 @@ def add_record(case: MediationCase, *, held_on: date, place: str, present: str, 
                version: int | None) -> MediationRecord:
     """Write down one mediation session (调解记录)."""
     _fresh(case, version)
-    _require(case, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+    _require(case, "record")
     if held_on < case.applied_on:
         raise ServiceError(_l("调解日期不能早于申请日期。"), "held_on")
     record = MediationRecord(case=case, held_on=held_on, place=place, present=present, content=content,
@@ -156,7 +207,7 @@ def record_agreement(case: MediationCase, *, kind: AgreementKind, facts: str, cl
                      today: date) -> MediationCase:
     """The parties agreed (Art. 28–30); the follow-up is planned into the next visit."""
     _fresh(case, version)
-    _require(case, CaseStatus.IN_MEDIATION)
+    _require(case, "agreement")
     if not [c for c in clauses.splitlines() if c.strip()]:
         raise ServiceError(_l("请写下协议内容，每条一行。"), "clauses")
     if effective_on < case.applied_on or effective_on > today:
@@ -174,7 +225,7 @@ def record_agreement(case: MediationCase, *, kind: AgreementKind, facts: str, cl
 def terminate(case: MediationCase, *, reason: str, actor: User, version: int | None) -> MediationCase:
     """Mediation failed: end it and tell the parties the other routes (Art. 26)."""
     _fresh(case, version)
-    _require(case, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+    _require(case, "terminate")
     if not reason:
         raise ServiceError(_l("请写明终止调解的原因。"), "reason")
     with audit.tracking(case, "mediation.terminate"):
@@ -185,7 +236,7 @@ def terminate(case: MediationCase, *, reason: str, actor: User, version: int | N
 def mark_performed(case: MediationCase, *, on: date, actor: User, version: int | None) -> MediationCase:
     """The agreement has been carried out (履行凭证 in the file)."""
     _fresh(case, version)
-    _require(case, CaseStatus.AGREEMENT)
+    _require(case, "performed")
     if case.effective_on and on < case.effective_on:
         raise ServiceError(_l("履行日期不能早于协议生效日期。"), "on")
     with audit.tracking(case, "mediation.performed"):
@@ -217,7 +268,7 @@ def record_follow_up(follow: FollowUp, *, done_on: date, content: str, actor: Us
     """Write down what the follow-up visit found (回访情况)."""
     case = follow.case
     _fresh(case, version)
-    _require(case, CaseStatus.AGREEMENT, CaseStatus.PERFORMED, CaseStatus.TERMINATED, CaseStatus.FOLLOWED_UP)
+    _require(case, "follow_up")
     if follow.done_on:
         raise ServiceError(_l("这次回访已经记录过了。"), "content")
     if not content:
@@ -233,7 +284,7 @@ def record_follow_up(follow: FollowUp, *, done_on: date, content: str, actor: Us
 def close(case: MediationCase, *, actor: User, version: int | None, today: date) -> MediationCase:
     """Close the file (结案, 立卷归档: Art. 27)."""
     _fresh(case, version)
-    _require(case, CaseStatus.FOLLOWED_UP, CaseStatus.TERMINATED)
+    _require(case, "close")
     with audit.tracking(case, "mediation.close"):
         case.status, case.closed_on = CaseStatus.CLOSED, today
     return case
@@ -241,8 +292,8 @@ def close(case: MediationCase, *, actor: User, version: int | None, today: date)
 
 def rate(case: MediationCase, *, value: RatingValue, comment: str, actor: User) -> Rating:
     """一事一评 of a closed case, written down by staff."""
-    _require(case, CaseStatus.CLOSED, CaseStatus.REFUSED)
-    if db.session.scalar(select(Rating.id).where(Rating.mediation_case_id == case.id)):
+    _require(case, "rate")
+    if _rated(case):
         raise ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
     rating = Rating(mediation_case_id=case.id, value=value, comment=comment or "", by_resident=False,
                     recorded_by_id=actor.id)

@@ -10,7 +10,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
-from gongfa.errors import ServiceError
 from gongfa.mediation import bp, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
@@ -24,32 +23,32 @@ from gongfa.mediation.forms import (
     RecordForm,
 )
 from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, FollowUp, MediationParty, PartySide
+from gongfa.mediation.services import CASE_STAFF, IDENTITY, READERS
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
-from gongfa.people.models import Role, User
+from gongfa.people.models import User
 from gongfa.ratings.models import RatingValue
 from gongfa.signup import services as signup_services
 from gongfa.signup.models import Booking
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import db_id, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page
 
-CASE_STAFF = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD, Role.BUREAU_ADMIN)
-READERS = (*CASE_STAFF, Role.INSPECTOR)
-IDENTITY = (Role.OFFICER, Role.MEDIATOR, Role.STATION_HEAD)  # the committee's own people need the numbers
-
 bp.add_app_template_global(category_title, "category_title")
 
 
-def _case(case_id: int, *, act: bool = False):
+def _case(case_id: int, step: str | None = None):
+    """The case (else 404) if the person reads it, or with ``step``, may take that step on it (else 403)."""
     case = services.load(case_id) or abort(404)
-    if not current_scope().covers(case.point.unit, *(CASE_STAFF if act else READERS)):
+    scope = current_scope()
+    if not (services.may(case, step, scope=scope) if step else scope.covers(case.point.unit, *READERS)):
         abort(403)
     return case
 
 
 def _needs_identity(case) -> bool:
-    return current_scope().covers(case.point.unit, *IDENTITY)
+    return services.may(case, "reveal", scope=current_scope())
 
 
 def _version() -> int | None:
@@ -108,28 +107,25 @@ def case_new():
         point = db.session.get(ServicePoint, form.point_id.data)
         parties = [{"side": side, **{k: getattr(form, f"{prefix}_{k}").data for k in services.PARTY_FIELDS}}
                    for prefix, side in (("a", PartySide.APPLICANT), ("r", PartySide.RESPONDENT))]
-        try:
+        with service_errors(form, default="summary") as done:
             case = services.open_case(point=point, source=CaseSource(form.source.data), category=form.category.data,
                                       summary=form.summary.data, requests=form.requests.data,
                                       applied_on=form.applied_on.data, parties=parties, actor=current_user,
                                       booking=booking)
-        except ServiceError as error:
-            db.session.rollback()
-            (getattr(form, error.field or "", None) or form.summary).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已登记：%(number)s", number=case.number), "success")
             return redirect(url_for("mediation.case_show", case_id=case.id), 303)
     return render_page("mediation/new.html", form=form, booking=booking, party_fields=services.PARTY_FIELDS,
-                       status=422 if form.errors else 200)
+                       status=form_status(form))
 
 
 def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
     today = clock.today()
-    act = current_scope().covers(case.point.unit, *CASE_STAFF)
+    actions = services.allowed_actions(case, scope=current_scope())
     accept_form = CaseActionForm(version=case.version)
     accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
-                                       if act and case.status == CaseStatus.APPLIED else [])
+                                       if "accept" in actions else [])
     defaults = {
         "reason_form": ReasonForm(version=case.version), "record_form": RecordForm(version=case.version,
                                                                                    held_on=today),
@@ -139,8 +135,8 @@ def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
         "accept_form": accept_form, "rate_form": CaseRateForm(),
     }
     defaults.update(forms)
-    return render_page("mediation/case.html", case=case, act=act, identity=_needs_identity(case), revealed=revealed,
-                       today=today, rating=services.rating_of(case), status=status, **defaults)
+    return render_page("mediation/case.html", case=case, actions=actions, revealed=revealed, today=today,
+                       rating=services.rating_of(case), status=status, **defaults)
 
 
 @bp.route("/<int:case_id>")
@@ -151,28 +147,26 @@ def case_show(case_id: int):
 
 
 def _step(case, form, action, field_errors_to: str, values):
-    """Validate a step's form and run it; errors go next to the field, a conflict says so plainly."""
-    if not form.validate_on_submit():
-        return _show(case, status=422, form=form, **{field_errors_to: form})
-    try:
-        action(case, actor=current_user, version=_version(), **values(form))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        flash(str(services.StaleCaseError().message), "error")
-    except ServiceError as error:
-        db.session.rollback()
-        case = services.load(case.id)
-        getattr(form, error.field or "", form.submit).errors.append(str(error.message))
-        return _show(case, status=422, form=form, **{field_errors_to: form})
-    return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    """Validate a step's form and run it: the one place in this module where a refusal becomes the message next
+    to the field (422), and a change someone else saved in the same moment a plain message on the case."""
+    if form.validate_on_submit():
+        try:
+            with service_errors(form, default="submit") as done:
+                action(case, actor=current_user, version=_version(), **values(form))
+        except StaleDataError:
+            flash(str(services.StaleCaseError().message), "error")
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+        if done:
+            db.session.commit()
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    return _show(case, status=form_status(form), form=form, **{field_errors_to: form})
 
 
 @bp.route("/<int:case_id>/accept", methods=["POST"])
 @login_required
 def case_accept(case_id: int):
     """受理, naming the mediator."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "accept")
     form = CaseActionForm()
     form.mediator_id.choices = [(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
     return _step(case, form, services.accept, "accept_form",
@@ -184,7 +178,7 @@ def case_accept(case_id: int):
 @login_required
 def case_refuse(case_id: int):
     """A party refuses mediation (Art. 17): the case ends."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "refuse")
     return _step(case, ReasonForm(), services.party_refuses, "reason_form",
                  lambda f: {"reason": f.reason.data, "today": clock.today()})
 
@@ -193,7 +187,7 @@ def case_refuse(case_id: int):
 @login_required
 def case_terminate(case_id: int):
     """Mediation failed (Art. 26)."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "terminate")
     return _step(case, ReasonForm(), services.terminate, "reason_form", lambda f: {"reason": f.reason.data})
 
 
@@ -201,9 +195,9 @@ def case_terminate(case_id: int):
 @login_required
 def case_record(case_id: int):
     """Add a mediation session's record."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "record")
     return _step(case, RecordForm(), services.add_record, "record_form",
-                 lambda f: {"held_on": f.held_on.data, "place": f.place.data, "present": f.present.data,
+                 lambda f: {"held_on": f.held_on.data, "place": f.place.data or "", "present": f.present.data or "",
                             "content": f.content.data})
 
 
@@ -211,18 +205,18 @@ def case_record(case_id: int):
 @login_required
 def case_agreement(case_id: int):
     """Record the agreement, written or oral."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "agreement")
     return _step(case, AgreementForm(), services.record_agreement, "agreement_form",
                  lambda f: {"kind": AgreementKind(f.kind.data), "facts": f.facts.data, "clauses": f.clauses.data,
-                            "performance": f.performance.data, "due": f.due.data, "effective_on": f.effective_on.data,
-                            "today": clock.today()})
+                            "performance": f.performance.data or "", "due": f.due.data,
+                            "effective_on": f.effective_on.data, "today": clock.today()})
 
 
 @bp.route("/<int:case_id>/performed", methods=["POST"])
 @login_required
 def case_performed(case_id: int):
     """The agreement was carried out."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "performed")
     return _step(case, DateForm(), services.mark_performed, "date_form", lambda f: {"on": f.on.data})
 
 
@@ -230,7 +224,7 @@ def case_performed(case_id: int):
 @login_required
 def case_follow_up(case_id: int, follow_id: int):
     """Write down the follow-up visit."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "follow_up")
     follow = db.session.get(FollowUp, follow_id)
     if follow is None or follow.case_id != case.id:
         abort(404)
@@ -242,7 +236,7 @@ def case_follow_up(case_id: int, follow_id: int):
 @login_required
 def case_close(case_id: int):
     """结案."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "close")
     form = CaseActionForm()
     form.mediator_id.choices = []
     return _step(case, form, services.close, "accept_form", lambda f: {"today": clock.today()})
@@ -252,16 +246,16 @@ def case_close(case_id: int):
 @login_required
 def case_rate(case_id: int):
     """一事一评 of the closed case, as the party gave it."""
-    case = _case(case_id, act=True)
+    case = _case(case_id, "rate")
     form = CaseRateForm()
     if not form.validate_on_submit():
-        return _show(case, status=422, form=form, rate_form=form)
-    try:
+        return _show(case, status=form_status(form), form=form, rate_form=form)
+    with service_errors(form) as done:
         services.rate(case, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
+    if done:
         db.session.commit()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    else:  # rated already, or not closed: the page has no rating form to put the message beside
+        flash(str(done.error.message), "error")
     return redirect(url_for("mediation.case_show", case_id=case.id), 303)
 
 
@@ -269,10 +263,14 @@ def case_rate(case_id: int):
 @login_required
 def party_reveal(case_id: int, party_id: int):
     """Show one party's full phone and ID numbers to the committee's own staff; the look is audited."""
-    case = _case(case_id, act=True)
+    case = _case(case_id)
+    if not services.is_staff(case, scope=current_scope()):
+        abort(403)
     party = db.session.get(MediationParty, party_id)
-    if party is None or party.case_id != case.id or not _needs_identity(case):
-        abort(403 if party is not None and party.case_id == case.id else 404)
+    if party is None or party.case_id != case.id:
+        abort(404)
+    if not _needs_identity(case):
+        abort(403)
     if not CaseActionForm().validate_on_submit():
         abort(400)
     services.reveal(case, party, actor=current_user)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from gongfa import clock
-from gongfa.duty import services as duty_services
+from gongfa.duty import queries as duty_queries
 from gongfa.extensions import limiter
 from gongfa.i18n import _l
 from gongfa.org import services
@@ -30,7 +30,7 @@ def village_context(unit: Unit) -> dict:
     township = unit.parent
     studio = services.point_of(unit)
     station = services.point_of(township) if township else None
-    week_duty = duty_services.week_duty(station, today) if station else None
+    week_duty = duty_queries.week_duty(station, today) if station else None
     return {
         "unit": unit,
         "township": township,
@@ -40,7 +40,7 @@ def village_context(unit: Unit) -> dict:
         # Without a generated roster, name the station's duty lawyers instead.
         "duty_lawyers": people_services.duty_lawyers(township, today) if township and week_duty is None else [],
         "services": SERVICES,
-        "next_visit": duty_services.next_visit(studio, today) if studio else None,
+        "next_visit": duty_queries.next_visit(studio, today) if studio else None,
         "week_duty": week_duty,
         "hotline": current_app.config["HOTLINE"],
         "complaint_phone": current_app.config["COMPLAINT_PHONE"],

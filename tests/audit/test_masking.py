@@ -7,7 +7,8 @@ from gongfa import clock
 from gongfa.audit import services as audit
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.feeds import renew_feed_token
+from gongfa.duty.generation import create_rule, generate_sessions
 from gongfa.duty.models import RuleKind
 from gongfa.mediation import services as mediation
 from gongfa.mediation.models import CaseSource, PartySide
@@ -27,10 +28,10 @@ def _trail() -> str:
 
 def _visit(world):
     today = clock.today()
-    rule = duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                            day_of_month=28)
-    return duty.generate_sessions(rule, first=today, last=today.replace(month=12, day=31) if today.month < 12
-                                  else today.replace(year=today.year + 1, month=2, day=1))[0]
+    rule = create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                       day_of_month=28)
+    return generate_sessions(rule, first=today, last=today.replace(month=12, day=31) if today.month < 12
+                             else today.replace(year=today.year + 1, month=2, day=1))[0]
 
 
 def test_a_booking_leaves_no_phone_code_or_form_token_in_the_trail(world):
@@ -62,7 +63,7 @@ def test_a_staff_phone_change_is_seen_as_a_change_but_neither_number_is_kept(wor
 
 
 def test_calendar_tokens_and_party_numbers_never_reach_the_trail(world):
-    token = duty.renew_feed_token(world.users["lawyer"])
+    token = renew_feed_token(world.users["lawyer"])
     audit.record("user.check", world.users["lawyer"])  # a full snapshot of the account
     case = mediation.open_case(
         point=org.point_of(world.units["V1"]), source=CaseSource.APPLICATION, category="02", summary="排水沟",

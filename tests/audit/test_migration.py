@@ -10,7 +10,7 @@ from gongfa.audit import integrity
 from gongfa.audit import services as audit
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.generation import create_rule, generate_sessions
 from gongfa.duty.models import RuleKind
 from gongfa.org import services as org
 from gongfa.people import services as people
@@ -36,9 +36,9 @@ def test_old_events_are_masked_placed_and_sealed_before_new_ones_chain_on(app, r
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     upgrade()
     world = World().build()
-    rule = duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY,
-                            valid_from=date(2025, 1, 1), day_of_month=28)
-    session = duty.generate_sessions(rule, first=date(2026, 1, 1), last=date(2026, 1, 31))[0]
+    rule = create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY,
+                       valid_from=date(2025, 1, 1), day_of_month=28)
+    session = generate_sessions(rule, first=date(2026, 1, 1), last=date(2026, 1, 31))[0]
     booking = signup.book(session, starts_at=time(10, 0), name="居民", phone="13800001111", village=None,
                           language="zh_Hans", kind=BookingKind.CONSULTATION, description="",
                           channel=BookingChannel.PUBLIC, today=date(2026, 1, 2)).booking

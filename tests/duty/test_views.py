@@ -10,8 +10,10 @@ from openpyxl import load_workbook
 
 from gongfa import clock
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.generation import create_rule, generate_all
+from gongfa.duty.holidays import sync_national_holidays
 from gongfa.duty.models import DutySession, Holiday, RuleKind, SessionStatus
+from gongfa.duty.queries import sessions_for_lawyer
 from gongfa.org import services as org
 from tests.conftest import HX
 from tests.web.test_pdf import pdftotext
@@ -23,11 +25,11 @@ TODAY = date(2026, 11, 23)  # a Monday; Wednesday 2026-11-25
 def cal(world):
     """Holidays, a weekly rule at 小营盘镇 and monthly rules at its villages, sessions generated."""
     with freeze_time("2026-11-23 09:00:00+08:00"):
-        duty.sync_national_holidays([2026])
-        duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
-        duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                         day_of_month=26)
-        duty.generate_all(first=date(2026, 11, 1), weeks=6, months=2)
+        sync_national_holidays([2026])
+        create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+        create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                    day_of_month=26)
+        generate_all(first=date(2026, 11, 1), weeks=6, months=2)
         db.session.commit()
     return world
 
@@ -186,7 +188,7 @@ def test_ics_feed_parses_back_into_the_same_sessions(cal, client, auth):
         page = client.get("/duty/feed").text
         url = page.split('<code dir="ltr">')[1].split("</code>")[0].replace("http://localhost", "")
         feed = client.get(url)
-        mine = duty.sessions_for_lawyer(cal.users["lawyer"], first=date(2026, 10, 23), last=date(2027, 3, 23))
+        mine = sessions_for_lawyer(cal.users["lawyer"], first=date(2026, 10, 23), last=date(2027, 3, 23))
         client.post("/duty/feed")  # revoke: a new address
         assert client.get(url).status_code == 404
     events = [e for e in Calendar.from_ical(feed.data).walk("VEVENT")]
@@ -246,9 +248,9 @@ def test_public_page_shows_this_weeks_duty_lawyer(cal, client):
 
 @freeze_time("2026-11-23 09:00:00+08:00")
 def test_generate_twice_from_the_web_creates_nothing_twice(world, client, auth):
-    duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=26)
+    create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=26)
     db.session.commit()
     sessions = db.select(db.func.count()).select_from(DutySession)
     auth.login("head")
@@ -310,9 +312,9 @@ def test_cli_generate_and_close_month(cal, runner):
 
 @freeze_time("2025-09-29 09:00:00+08:00")
 def test_national_day_move_shows_on_the_lawyers_list_the_calendar_and_the_public_page(world, client, auth):
-    duty.sync_national_holidays([2025])
-    duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
-    duty.generate_all(first=date(2025, 9, 29), weeks=3)
+    sync_national_holidays([2025])
+    create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+    generate_all(first=date(2025, 9, 29), weeks=3)
     db.session.commit()
     public = client.get("/v/652701100001").text
     assert "2025年10月9日星期四" in public and "因国庆节调整" in public
@@ -339,3 +341,32 @@ def test_head_sets_the_wednesday_rule_hours_and_generation_follows(world, client
         assert client.post("/duty/generate").status_code == 303
     s = db.session.scalars(db.select(DutySession).where(DutySession.point_id == point.id)).first()
     assert s.starts_at.hour == 16 and s.on.weekday() == 2
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_a_change_saved_between_reading_and_writing_is_the_message_on_the_card_not_a_500(cal, client, auth):
+    """The version the page saw still matches when the action starts, but another person's change is saved
+    before ours is written (SQLAlchemy's version counter catches it): the card says so, nothing is lost."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    s = _session(cal, "T1", date(2026, 11, 25))
+    auth.login("lawyer")
+    landed = []
+
+    def someone_else_saves(session, _context, _instances):
+        for obj in session.dirty:
+            if isinstance(obj, DutySession) and not landed:
+                landed.append(obj.id)
+                session.connection().execute(update(DutySession).where(DutySession.id == obj.id)
+                                             .values(version=DutySession.version + 1))
+
+    event.listen(Session, "before_flush", someone_else_saves)
+    try:
+        response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=HX)
+    finally:
+        event.remove(Session, "before_flush", someone_else_saves)
+    assert landed == [s.id]
+    assert response.status_code == 409 and "刚刚被别人修改过" in response.text
+    assert f'id="session-{s.id}"' in response.text and "待确认" in response.text
+    assert db.session.get(DutySession, s.id).status == SessionStatus.PLANNED

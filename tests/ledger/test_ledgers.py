@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from gongfa import clock
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.generation import create_rule, generate_all
+from gongfa.duty.holidays import sync_national_holidays
 from gongfa.duty.models import RuleKind
 from gongfa.errors import ServiceError
 from gongfa.ledger import services
@@ -43,9 +44,9 @@ def _log(world, key, n, *, category=Category.CONSULTATION, day=date(2026, 11, 2)
 @pytest.fixture
 def logged(world):
     with freeze_time(NOW):
-        duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                         day_of_month=16)
-        duty.generate_all(first=date(2026, 10, 1), weeks=4, months=2)
+        create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                    day_of_month=16)
+        generate_all(first=date(2026, 10, 1), weeks=4, months=2)
         _log(world, "V1", 12)
         _log(world, "V2", 3, category=Category.LECTURE)
         _log(world, "V1", 2, category=Category.REVIEW, sign=False)
@@ -58,7 +59,7 @@ def test_quarter_bounds_and_the_deadline_is_the_last_working_day(app):
     assert services.deadline(2026, 4) == date(2026, 12, 31)  # a Thursday
     assert services.deadline(2026, 1) == date(2026, 3, 31)
     assert services.deadline(2026, 3) == date(2026, 9, 30)
-    duty.sync_national_holidays([2025])
+    sync_national_holidays([2025])
     assert services.deadline(2025, 3) == date(2025, 9, 30)
     assert services.deadline(2025, 2) == date(2025, 6, 30)
     with pytest.raises(ServiceError):
@@ -153,8 +154,8 @@ def test_statistics_pdf_and_excel_for_the_township_and_the_county(logged, client
 
 @freeze_time(NOW)
 def test_duty_ledger_lists_the_stations_sessions(logged, client, auth):
-    duty.create_rule(point=org.point_of(logged.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
-    duty.generate_all(first=date(2026, 10, 1), weeks=10, months=1)
+    create_rule(point=org.point_of(logged.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+    generate_all(first=date(2026, 10, 1), weeks=10, months=1)
     db.session.commit()
     auth.login("head")
     text = re.sub(r"\s+", "", pdftotext(client.get(f"/ledger/stations/{logged.units['T1'].id}/duty.pdf"

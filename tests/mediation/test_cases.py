@@ -9,8 +9,8 @@ from freezegun import freeze_time
 
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
-from gongfa.duty import services as duty
-from gongfa.duty.models import RuleKind
+from gongfa.duty.generation import create_rule, generate_all
+from gongfa.duty.models import DutySession, RuleKind
 from gongfa.errors import ServiceError
 from gongfa.mediation import services
 from gongfa.mediation.models import CaseSource, CaseStatus, MediationCase, PartySide
@@ -64,9 +64,9 @@ def test_case_numbers_run_per_committee_and_year(world):
 
 @freeze_time(NOW)
 def test_from_application_to_closing_with_agreement_window_and_follow_up_on_the_next_visit(world):
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=16)
-    duty.generate_all(first=date(2026, 11, 1), weeks=4, months=2)
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=16)
+    generate_all(first=date(2026, 11, 1), weeks=4, months=2)
     officer = world.users["officer"]
     case = _open(world)
     services.accept(case, actor=officer, mediator=world.users["mediator"], version=None, today=TODAY)
@@ -202,11 +202,11 @@ def test_a_mediation_sign_up_becomes_a_case(world, client, auth):
     from gongfa.signup import services as signup
     from gongfa.signup.models import BookingChannel, BookingKind
 
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=26)
-    duty.generate_all(first=date(2026, 11, 1), weeks=4, months=2)
-    session = db.session.scalars(db.select(duty.DutySession).where(
-        duty.DutySession.point_id == org.point_of(world.units["V1"]).id, duty.DutySession.on >= TODAY)).first()
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=26)
+    generate_all(first=date(2026, 11, 1), weeks=4, months=2)
+    session = db.session.scalars(db.select(DutySession).where(
+        DutySession.point_id == org.point_of(world.units["V1"]).id, DutySession.on >= TODAY)).first()
     booking = signup.book(session, starts_at=time(10, 0), name="马丽", phone="13700001111", village=None,
                           language="zh_Hans", kind=BookingKind.MEDIATION, description="赡养费纠纷",
                           channel=BookingChannel.PUBLIC, today=TODAY).booking
@@ -241,9 +241,9 @@ def test_printing_a_case_file_is_recorded_and_says_whether_it_held_full_numbers(
 
 @freeze_time(NOW)
 def test_the_whole_case_through_the_pages_without_javascript(world, client, auth):
-    duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                     day_of_month=16)
-    duty.generate_all(first=date(2026, 11, 1), weeks=4, months=2)
+    create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                day_of_month=16)
+    generate_all(first=date(2026, 11, 1), weeks=4, months=2)
     db.session.commit()
     auth.login("officer")
     point = org.point_of(world.units["V1"])
@@ -287,3 +287,54 @@ def test_what_the_parties_were_told_is_kept_in_the_source_language(world):
     with force_locale("ug"):  # the mediator works in Uyghur
         services.terminate(case, reason="分歧太大", actor=world.users["officer"], version=None)
     assert "人民法院起诉" in case.routes_told
+
+
+def test_a_case_number_taken_in_the_same_moment_undoes_only_this_registration(world):
+    """Two registrations count the same next number: the second is asked to submit again, and what the
+    request had already done (here an earlier case, not yet committed) is not rolled back with it."""
+    from sqlalchemy import event
+
+    earlier = _open(world)
+    point = org.point_of(world.units["V1"])
+
+    def the_other_registration(session, _context, _instances):
+        if any(isinstance(o, MediationCase) for o in session.new):  # lands between our count and our insert
+            session.add(MediationCase(point=point, year=2026, seq=earlier.seq + 1, source=CaseSource.APPLICATION,
+                                      category="02", summary="同时登记的另一件", applied_on=TODAY))
+
+    event.listen(db.session(), "before_flush", the_other_registration, once=True)
+    with pytest.raises(ServiceError, match="案号刚被占用"):
+        _open(world)
+    assert db.session.scalars(db.select(MediationCase.id)).all() == [earlier.id]
+    assert _open(world).seq == earlier.seq + 1  # the next try gets the number
+
+
+@freeze_time(NOW)
+def test_a_change_saved_between_reading_and_writing_is_a_plain_message_not_a_500(world, client, auth):
+    """Another person's change is saved after the page's version was checked and before ours is written."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    case = _open(world)
+    services.accept(case, actor=world.users["officer"], mediator=None, version=None, today=TODAY)
+    db.session.commit()
+    auth.login("officer")
+    landed = []
+
+    def someone_else_saves(session, _context, _instances):
+        for obj in session.dirty:
+            if isinstance(obj, MediationCase) and not landed:
+                landed.append(obj.id)
+                session.connection().execute(update(MediationCase).where(MediationCase.id == obj.id)
+                                             .values(version=MediationCase.version + 1))
+
+    event.listen(Session, "before_flush", someone_else_saves)
+    try:
+        response = client.post(f"/mediation/{case.id}/record", data={
+            "version": case.version, "held_on": "2026-11-23", "place": "", "present": "", "content": "第一次调解。"})
+    finally:
+        event.remove(Session, "before_flush", someone_else_saves)
+    assert landed == [case.id]
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).text
+    assert "这个案件刚刚被别人修改过" in page and "第一次调解。" not in page

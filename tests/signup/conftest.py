@@ -6,7 +6,8 @@ import pytest
 from freezegun import freeze_time
 
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.generation import create_rule, generate_all
+from gongfa.duty.holidays import sync_national_holidays
 from gongfa.duty.models import DutySession, RuleKind
 from gongfa.org import services as org
 
@@ -18,11 +19,11 @@ WEDNESDAY = date(2026, 11, 25)
 def cal(world):
     """Sessions generated for the coming weeks; the Wednesday of 11/25 runs 10:00–14:00, 30-minute slots, 1 each."""
     with freeze_time(NOW):
-        duty.sync_national_holidays([2026])
-        duty.create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
-        duty.create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
-                         day_of_month=26)
-        duty.generate_all(first=date(2026, 11, 1), weeks=6, months=2)
+        sync_national_holidays([2026])
+        create_rule(point=org.point_of(world.units["T1"]), kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+        create_rule(point=org.point_of(world.units["V1"]), kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1),
+                    day_of_month=26)
+        generate_all(first=date(2026, 11, 1), weeks=6, months=2)
         db.session.commit()
     return world
 

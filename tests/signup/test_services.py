@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from gongfa.audit.models import AuditEvent
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.generation import add_extra_session
 from gongfa.duty.models import ExtraKind
 from gongfa.errors import ServiceError
 from gongfa.ledger import services as ledger
@@ -42,14 +42,14 @@ def test_slots_keep_to_summer_and_winter_office_hours(cal):
 
 def test_an_evening_clinic_keeps_its_own_hours(cal):
     with freeze_time(NOW):
-        clinic = duty.add_extra_session(point=org.point_of(cal.units["T1"]), extra_kind=ExtraKind.EVENING,
-                                        on=date(2026, 11, 27), starts_at=time(19, 0), ends_at=time(21, 0),
-                                        lawyer=cal.users["lawyer"], place="", actor=cal.users["head"])
+        clinic = add_extra_session(point=org.point_of(cal.units["T1"]), extra_kind=ExtraKind.EVENING,
+                                   on=date(2026, 11, 27), starts_at=time(19, 0), ends_at=time(21, 0),
+                                   lawyer=cal.users["lawyer"], place="", actor=cal.users["head"])
         db.session.flush()
         assert _hm(services.slot_times(clinic)) == ["19:00", "19:30", "20:00", "20:30"]
-        home = duty.add_extra_session(point=org.point_of(cal.units["V1"]), extra_kind=ExtraKind.HOME_VISIT,
-                                      on=date(2026, 11, 27), starts_at=time(10, 0), ends_at=time(12, 0),
-                                      lawyer=cal.users["lawyer"], place="", actor=cal.users["head"])
+        home = add_extra_session(point=org.point_of(cal.units["V1"]), extra_kind=ExtraKind.HOME_VISIT,
+                                 on=date(2026, 11, 27), starts_at=time(10, 0), ends_at=time(12, 0),
+                                 lawyer=cal.users["lawyer"], place="", actor=cal.users["head"])
         assert not services.is_bookable(home, date(2026, 11, 23))  # a home visit is not for sign-up
 
 

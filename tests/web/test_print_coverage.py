@@ -21,7 +21,7 @@ from wtforms.widgets import TextArea, TextInput
 
 import gongfa
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty.generation import create_rule, generate_all
 from gongfa.duty.models import DutySession, RuleKind
 from gongfa.ledger import services as ledger
 from gongfa.ledger.models import PrintRecord
@@ -201,9 +201,9 @@ def old_records(world):
         lawyer = world.users["lawyer"]
         lawyer.full_name = "叶尔兰👍·哈布德克"
         v1, t1 = org.point_of(world.units["V1"]), org.point_of(world.units["T1"])
-        duty.create_rule(point=v1, kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1), day_of_month=16)
-        duty.create_rule(point=t1, kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
-        duty.generate_all(first=date(2026, 10, 1), weeks=10, months=2)
+        create_rule(point=v1, kind=RuleKind.MONTHLY, valid_from=date(2025, 1, 1), day_of_month=16)
+        create_rule(point=t1, kind=RuleKind.WEEKLY, valid_from=date(2025, 1, 1))
+        generate_all(first=date(2026, 10, 1), weeks=10, months=2)
         wednesday = db.session.scalar(db.select(DutySession).where(DutySession.point_id == t1.id)
                                       .order_by(DutySession.on))
         made = {}
