@@ -381,13 +381,13 @@ def rate(booking: Booking, *, value: RatingValue, comment: str, actor: User | No
     already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
     if booking.rating is not None:
         raise already
-    rating = Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
-                    recorded_by_id=actor.id if actor else None)
-    db.session.add(rating)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a lost race undoes only this rating, not the request's transaction
+            rating = Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
+                            recorded_by_id=actor.id if actor else None)
+            db.session.add(rating)
+            db.session.flush()
     except IntegrityError:  # the same rating sent twice at once
-        db.session.rollback()
         raise already from None
     audit.record("rating.create", rating, actor_id=actor.id if actor else None)
     return rating

@@ -58,14 +58,14 @@ def create_entry(*, lawyer: User, point: ServicePoint, session: DutySession | No
     values = {"served_on": served_on, "starts_at": starts_at, "ends_at": ends_at, "place": place, "persons": persons,
               "mode": mode, "category": category, "content": content, "result": result, "referral": referral}
     _check(values, today)
-    entry = WorkLogEntry(point_id=point.id, lawyer_id=lawyer.id, session_id=session.id if session else None,
-                         form_token=form_token or None,
-                         status=EntryStatus.SUBMITTED if submit else EntryStatus.DRAFT, **values)
-    db.session.add(entry)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a lost race undoes only this entry, not the request's transaction
+            entry = WorkLogEntry(point_id=point.id, lawyer_id=lawyer.id,
+                                 session_id=session.id if session else None, form_token=form_token or None,
+                                 status=EntryStatus.SUBMITTED if submit else EntryStatus.DRAFT, **values)
+            db.session.add(entry)
+            db.session.flush()
     except IntegrityError:  # the same form twice at once (a retry crossing the first on a slow link)
-        db.session.rollback()
         earlier = by_token(form_token)
         if earlier is None:
             raise

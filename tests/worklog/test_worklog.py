@@ -134,3 +134,24 @@ def test_the_author_edits_a_submitted_entry_and_the_change_is_audited(world, cli
     assert entry.point_id == station.id and entry.mode == Mode.PHONE
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "worklog.update"))
     assert '"point_id"' in event.after and '"mode"' in event.after
+
+
+def test_a_form_sent_twice_at_once_gives_the_first_entry_and_keeps_what_the_request_did_before(world, monkeypatch):
+    """The retry crosses the first try on a slow link: both looked before either wrote (a unique-token race)."""
+    first, _ = _entry(world, token="form-1")  # the first try's entry
+    earlier, _ = _entry(world, token="form-0", persons="王秀兰")  # this request's own work, flushed
+    looked = []
+
+    def by_token_before_the_first_try_wrote(token):
+        looked.append(token)
+        return None if len(looked) == 1 else WorkLogEntry.query.filter_by(form_token=token).one_or_none()
+
+    monkeypatch.setattr(services, "by_token", by_token_before_the_first_try_wrote)
+    again, made = _entry(world, token="form-1")
+    assert (again.id, made) == (first.id, False)
+    db.session.commit()
+    assert db.session.get(WorkLogEntry, earlier.id).persons == "王秀兰"
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "worklog.create",
+                                                          AuditEvent.object_id == earlier.id))
+    assert event is not None and event.seq is not None
+    assert db.session.scalar(db.select(db.func.count(WorkLogEntry.id))) == 2
