@@ -1,5 +1,6 @@
 """Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
 
+from contextlib import contextmanager
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from gongfa.signup import bp, services
 from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.web.forms import new_form_token
+from gongfa.web.outcomes import Done, form_status, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 VIEWERS = (*services.BOOKING_STAFF, Role.INSPECTOR)
@@ -48,6 +50,26 @@ def _booking(booking_id: int) -> Booking:
     booking = db.session.get(Booking, booking_id) or abort(404)
     _session(booking.session_id, manage=True)
     return booking
+
+
+@contextmanager
+def _refusal_flashed():
+    """Run the services behind a button (no form to mark): a refusal is flashed, and what they did is undone.
+
+    The one place this module turns a ``ServiceError`` into a message; forms use ``service_errors``.
+    """
+    done = Done()
+    try:
+        with db.session.begin_nested():
+            yield done
+    except ServiceError as error:
+        done.ok, done.error = False, error
+        flash(str(error.message), "error")
+
+
+def _back_to(booking: Booking):
+    """Back to the session's list, at the booking's row."""
+    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
 
 
 def _walk_in_form(session: DutySession, formdata=None) -> WalkInForm:
@@ -90,20 +112,17 @@ def walk_in(session_id: int):
     session = _session(session_id, manage=True)
     form = _walk_in_form(session, request.form)
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="name") as done:
             services.book(session, starts_at=None, name=form.name.data, phone=form.phone.data or "",
                           village=db.session.get(Unit, form.village_id.data) if form.village_id.data else None,
                           language=form.language.data, kind=BookingKind(form.kind.data),
                           description=form.description.data, channel=BookingChannel.WALK_IN, actor=current_user,
                           form_token=form.form_token.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已登记现场来访。"), "success")
             return redirect(url_for("signup.session", session_id=session.id), 303)
-    return _page(session, walk_in=form, form=form, status=422)
+    return _page(session, walk_in=form, form=form, status=form_status(form))
 
 
 @bp.route("/sessions/<int:session_id>/slots", methods=["POST"])
@@ -113,17 +132,14 @@ def slots(session_id: int):
     session = _session(session_id, manage=True)
     form = SlotSettingsForm()
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="slot_capacity") as done:
             services.set_slots(session, slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data,
                                actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "slot_capacity").errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("signup.session", session_id=session.id), 303)
-    return _page(db.session.get(DutySession, session_id), slots_form=form, form=form, status=422)
+    return _page(session, slots_form=form, form=form, status=form_status(form))
 
 
 @bp.route("/bookings/<int:booking_id>/<any(attended, no_show, cancel):action>", methods=["POST"])
@@ -133,19 +149,17 @@ def booking_action(booking_id: int, action: str):
     booking = _booking(booking_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    promoted = []
+    with _refusal_flashed() as done:
         if action == "cancel":
             promoted = services.cancel(booking, actor=current_user)
-            for p in promoted:
-                flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
         else:
             services.mark(booking, BookingStatus(action), actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
+    if done:
         db.session.commit()
-    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
+        for p in promoted:
+            flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
+    return _back_to(booking)
 
 
 @bp.route("/bookings/<int:booking_id>/reveal", methods=["POST"])
@@ -166,15 +180,12 @@ def rate(booking_id: int):
     """Write down the resident's rating (一事一评) when they give it at the desk or on the phone."""
     booking = _booking(booking_id)
     form = RateForm()
-    if form.validate_on_submit():
-        try:
-            services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("评价已记录。"), "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("请选择满意、基本满意或不满意。"), "error")
-    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
+        return _back_to(booking)
+    with _refusal_flashed() as done:
+        services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
+    if done:
+        db.session.commit()
+        flash(_("评价已记录。"), "success")
+    return _back_to(booking)

@@ -11,6 +11,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from gongfa.audit import services as audit
 from gongfa.db import db, utcnow
@@ -82,11 +83,14 @@ def update_entry(entry: WorkLogEntry, *, actor: User, version: int | None, submi
     if entry.locked:
         raise ServiceError(_l("已签字确认的记录不能直接修改，请提交更正。"))
     _check(values, today)
-    with audit.tracking(entry, "worklog.update"):
-        for key in FIELDS:
-            setattr(entry, key, values[key])
-        if submit:
-            entry.status = EntryStatus.SUBMITTED
+    try:
+        with audit.tracking(entry, "worklog.update"):  # flushes: the row's version is checked here
+            for key in FIELDS:
+                setattr(entry, key, values[key])
+            if submit:
+                entry.status = EntryStatus.SUBMITTED
+    except StaleDataError:  # changed by someone else between this page's load and its save
+        raise StaleEntryError() from None
     return entry
 
 

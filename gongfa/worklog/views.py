@@ -6,18 +6,17 @@ from io import BytesIO
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from gongfa import clock
 from gongfa.auth.scope import current_scope
 from gongfa.clock import BEIJING
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
 from gongfa.people.models import Role
 from gongfa.web.forms import new_form_token
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import db_id, safe_next, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
@@ -118,19 +117,15 @@ def new():
     form = _entry_form(request.form if request.method == "POST" else None, session=session)
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data)
-        try:
+        with service_errors(form, default="content") as done:
             entry, made = services.create_entry(
                 lawyer=current_user, point=point, session=session, form_token=form.form_token.data,
                 submit=bool(form.submit.data), today=clock.today(), **_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "", form.content).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。") if made else _("这条记录已经保存过了（重复提交只算一次）。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id, saved=form.form_token.data), 303)
-    return render_page("worklog/form.html", form=form, session=session, entry=None,
-                       status=422 if form.errors else 200)
+    return render_page("worklog/form.html", form=form, session=session, entry=None, status=form_status(form))
 
 
 @bp.route("/<int:entry_id>")
@@ -161,20 +156,16 @@ def edit(entry_id: int):
         return redirect(url_for("worklog.show", entry_id=entry.id), 303)
     form = _entry_form(request.form if request.method == "POST" else None, entry=entry)
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="content") as done:
             services.update_entry(entry, actor=current_user, version=request.form.get("version", type=small_int),
                                   submit=bool(form.submit.data), today=clock.today(),
                                   point_id=form.point_id.data, **_values(form))
+        if done:
             db.session.commit()
-        except (ServiceError, StaleDataError) as error:
-            db.session.rollback()
-            message = error.message if isinstance(error, ServiceError) else services.StaleEntryError().message
-            getattr(form, getattr(error, "field", None) or "", form.content).errors.append(str(message))
-        else:
             flash(_("已保存。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id), 303)
     return render_page("worklog/form.html", form=form, session=entry.session, entry=entry,
-                       status=422 if form.errors else 200)
+                       status=form_status(form))
 
 
 @bp.route("/<int:entry_id>/countersign", methods=["POST"])
@@ -231,14 +222,11 @@ def amend(entry_id: int):
         abort(403)
     form = AmendForm()
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="new_value") as done:
             services.amend(entry, field=form.field.data, new_value=form.new_value.data, reason=form.reason.data,
                            actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "", form.new_value).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("更正已记录，原内容保留。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id), 303)
-    return _show(entry, amend_form=form, status=422)
+    return _show(entry, amend_form=form, status=form_status(form))
