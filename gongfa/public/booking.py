@@ -23,6 +23,7 @@ from gongfa.ratings.models import RatingValue
 from gongfa.signup import services
 from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
+from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
 from gongfa.web.outcomes import Done, field_error, form_status, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
@@ -150,12 +151,15 @@ def book(session_id: int):
 def receipt(token: str):
     """The receipt: code, time and place; cancel while it is open, rate once attended. Printable."""
     booking = _booking_from(token)
+    actions = _actions(booking)
     return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
-                       rate_form=RateForm() if _can_rate(booking) else None, cancel_form=EmptyForm())
+                       rate_form=RateForm() if actions[BookingAction.RATE] else None, cancel_form=EmptyForm(),
+                       actions=actions)
 
 
-def _can_rate(booking: Booking) -> bool:
-    return booking.status == BookingStatus.ATTENDED and booking.rating is None
+def _actions(booking: Booking) -> dict[BookingAction, bool]:
+    """What the resident holding the receipt may do now: cancel while it is open, rate once after attending."""
+    return services.booking_actions(booking, user=None, scope=None, today=clock.today())
 
 
 @bp.route("/b/<token>/cancel", methods=["POST"])
@@ -187,7 +191,8 @@ def rate(token: str):
             flash(_("谢谢您的评价。"), "success")
             return redirect(receipt_url(booking), 303)
     return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
-                       rate_form=form, cancel_form=EmptyForm(), form=form, status=form_status(form))
+                       rate_form=form, cancel_form=EmptyForm(), actions=_actions(booking), form=form,
+                       status=form_status(form))
 
 
 @bp.route("/b/find", methods=["GET", "POST"])

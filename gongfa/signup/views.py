@@ -1,5 +1,6 @@
 """Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
 
+from collections import Counter
 from contextlib import contextmanager
 
 from flask import abort, flash, redirect, request, url_for
@@ -19,6 +20,7 @@ from gongfa.ratings.models import RatingValue
 from gongfa.signup import bp, services
 from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
+from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
 from gongfa.web.outcomes import Done, form_status, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
@@ -46,9 +48,16 @@ def _session(session_id: int, *, manage: bool = False) -> DutySession:
     return session
 
 
-def _booking(booking_id: int) -> Booking:
+def _actions(booking: Booking) -> dict[BookingAction, bool]:
+    """What the logged-in person may do to a booking (decided in the services, for buttons and POSTs alike)."""
+    return services.booking_actions(booking, user=current_user, scope=current_scope(), today=clock.today())
+
+
+def _booking(booking_id: int, action: BookingAction) -> Booking:
+    """A booking ``action`` is the logged-in person's to take on (else 403); its state is the service's to check."""
     booking = db.session.get(Booking, booking_id) or abort(404)
-    _session(booking.session_id, manage=True)
+    if action not in _actions(booking):
+        abort(403)
     return booking
 
 
@@ -90,6 +99,7 @@ def _page(session: DutySession, *, walk_in: WalkInForm | None = None, slots_form
     bookings = services.session_bookings(session)
     return render_page(
         "signup/session.html", s=session, bookings=bookings, manage=manage, revealed=revealed,
+        actions={b.id: _actions(b) for b in bookings}, counts=Counter(b.status for b in bookings),
         slots=services.slot_views([session])[session.id], bookable=services.is_bookable(session, clock.today()),
         walk_in=walk_in or (_walk_in_form(session) if manage else None),
         slots_form=slots_form or (SlotSettingsForm(obj=session) if manage else None),
@@ -146,7 +156,7 @@ def slots(session_id: int):
 @login_required
 def booking_action(booking_id: int, action: str):
     """Came, did not come, or cancel (which moves the first person waiting up)."""
-    booking = _booking(booking_id)
+    booking = _booking(booking_id, BookingAction(action))
     if not EmptyForm().validate_on_submit():
         abort(400)
     promoted = []
@@ -166,11 +176,12 @@ def booking_action(booking_id: int, action: str):
 @login_required
 def reveal(booking_id: int):
     """Show one resident's full phone number to call them; the look is recorded in the audit trail."""
-    booking = _booking(booking_id)
+    booking = _booking(booking_id, BookingAction.REVEAL)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.record_phone_shown(booking, actor=current_user, reason="call")
-    db.session.commit()
+    if _actions(booking)[BookingAction.REVEAL]:  # a walk-in without a phone: nothing to show, no look to record
+        services.record_phone_shown(booking, actor=current_user, reason="call")
+        db.session.commit()
     return _page(db.session.get(DutySession, booking.session_id), revealed=booking.id)
 
 
@@ -178,7 +189,7 @@ def reveal(booking_id: int):
 @login_required
 def rate(booking_id: int):
     """Write down the resident's rating (一事一评) when they give it at the desk or on the phone."""
-    booking = _booking(booking_id)
+    booking = _booking(booking_id, BookingAction.RATE)
     form = RateForm()
     if not form.validate_on_submit():
         flash(_("请选择满意、基本满意或不满意。"), "error")
