@@ -142,3 +142,17 @@ def test_the_receipt_offers_the_resident_exactly_what_they_can_do(cal, client, s
         done = (was != fresh.status == BookingStatus.CANCELLED) if action == "cancel" else \
             _ratings(booking) == ratings + 1
         assert (action in shown) == done == (action in offered), f"{action}: {response.status_code}"
+
+
+@freeze_time(ON_THE_DAY)
+def test_a_walk_in_without_a_phone_number_has_no_number_to_show(cal, client, auth):
+    maker = Maker(cal)
+    walk_in = services.book(maker.session, starts_at=None, name="来访者", phone="", village=None, language="zh",
+                            kind=BookingKind.MEDIATION, description="", channel=BookingChannel.WALK_IN,
+                            actor=cal.users["head"], today=WEDNESDAY).booking
+    db.session.commit()
+    auth.login("head")
+    page = client.get(f"/signup/sessions/{maker.session.id}").text
+    assert "来访者" in _row(page, walk_in.id) and _staff_buttons(page, walk_in.id) == {"rate"}
+    status, done = _staff_try(client, "reveal", walk_in)
+    assert (status, done) == (200, False)  # the list again, and no look at a number recorded
