@@ -85,6 +85,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_takes_the_write_lock(conn, _name) -> None:
+    """On SQLite, a savepoint opened outside a transaction starts one that already holds the write lock.
+
+    The sqlite3 module begins a transaction only before an INSERT/UPDATE/DELETE, so a request's reads run
+    outside one and its first write takes the lock, waiting its turn (busy_timeout). A SAVEPOINT, though,
+    starts a deferred transaction at once: the service's reads inside it fix a snapshot, and when another
+    request has committed meanwhile, the write that follows cannot upgrade and fails at once ("database is
+    locked", no waiting). Savepoints are opened around work that writes (a service that may be refused, a
+    race), so take the lock first: BEGIN IMMEDIATE waits its turn like a first write does.
+    """
+    dbapi_connection = conn.connection.dbapi_connection
+    if type(dbapi_connection).__module__ == "sqlite3" and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 def dialect_insert(table):
     """INSERT for this database's dialect, with ``on_conflict_do_nothing/do_update`` (SQLite and PostgreSQL)."""
     if db.session.get_bind().dialect.name == "postgresql":

@@ -231,7 +231,10 @@ def _seal(session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
-    session.info.pop(_UNSEALED, None)
+    # SQLAlchemy fires this for a savepoint's rollback too; the transaction's earlier events must still be
+    # sealed at commit (those inside the savepoint are gone from the session, and _seal skips them).
+    if not session.in_nested_transaction():
+        session.info.pop(_UNSEALED, None)
 
 
 def event_fields(e, seq: int) -> bytes:

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -130,26 +131,48 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def live_session(token: str | None) -> AuthSession | None:
-    """The session for a cookie token if it is neither revoked, expired nor idle too long.
+def session_id(token: str) -> str:
+    """The stored id of a cookie's session (only the token's hash is kept)."""
+    return _token_hash(token)
 
-    Touches ``last_seen_at`` at most once a minute, so idle timeout works without a write per page.
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """A cookie's login session as this request finds it, and what to record about it once the request is over."""
+
+    row: AuthSession | None  # the live session, or None (revoked, expired, idle too long, unknown)
+    seen: dict = field(default_factory=dict)  # {"last_seen_at": now} or {"revoked_at": now}; {} for nothing
+
+
+def live_session(token: str | None) -> SessionCheck:
+    """The session for a cookie token if it is neither revoked, expired nor idle too long. Writes nothing.
+
+    What the look found goes into ``seen``: "last seen now" at most once a minute (so idle timeout works
+    without a write per page), or "ended" once idle too long. ``record_seen`` writes it after the request.
     """
     if not token:
-        return None
+        return SessionCheck(None)
     row = db.session.get(AuthSession, _token_hash(token))
     now = utcnow()
     if row is None or row.revoked_at is not None or row.expires_at <= now:
-        return None
+        return SessionCheck(None)
     idle = timedelta(minutes=current_app.config["IDLE_TIMEOUT_MINUTES"])
     if row.last_seen_at + idle <= now:
-        row.revoked_at = now
-        db.session.commit()
-        return None
+        return SessionCheck(None, {"revoked_at": now})
     if now - row.last_seen_at > timedelta(minutes=1):
-        row.last_seen_at = now
-        db.session.commit()
-    return row
+        return SessionCheck(row, {"last_seen_at": now})
+    return SessionCheck(row)
+
+
+def record_seen(session_id: str, seen: dict) -> None:
+    """Write what ``live_session`` found, in a short transaction of its own: one UPDATE, committed.
+
+    Called once the request's own transaction is over, so it neither commits the request's work nor
+    waits for the request's own locks (SQLite's write lock, a PostgreSQL row lock on this session).
+    """
+    table = AuthSession.__table__
+    with db.engine.begin() as conn:
+        conn.execute(update(table).where(table.c.id == session_id, table.c.revoked_at.is_(None)).values(**seen))
 
 
 def end_session(token: str | None) -> None:

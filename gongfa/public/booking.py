@@ -3,6 +3,7 @@
 Staff who are logged in use the same pages to book for someone at the window or on the phone.
 """
 
+from contextlib import contextmanager
 from datetime import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
@@ -22,7 +23,9 @@ from gongfa.ratings.models import RatingValue
 from gongfa.signup import services
 from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
+from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
+from gongfa.web.outcomes import Done, field_error, form_status, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 bp = Blueprint("booking", __name__)
@@ -43,6 +46,21 @@ def _booking_from(token: str) -> Booking:
     except BadSignature:
         abort(404)
     return db.session.get(Booking, booking_id) or abort(404)
+
+
+@contextmanager
+def _refusal_flashed():
+    """Run the services behind a button (no form to mark): a refusal is flashed, and what they did is undone.
+
+    The one place this module turns a ``ServiceError`` into a message; forms use ``service_errors``.
+    """
+    done = Done()
+    try:
+        with db.session.begin_nested():
+            yield done
+    except ServiceError as error:
+        done.ok, done.error = False, error
+        flash(str(error.message), "error")
 
 
 def _is_staff() -> bool:
@@ -108,17 +126,14 @@ def book(session_id: int):
     if form.validate_on_submit():
         if form.website.data and not _is_staff():  # the bot trap: say nothing useful, book nothing
             abort(400)
-        try:
+        with service_errors(form, default="slot") as done:
             outcome = services.book(
                 session, starts_at=time.fromisoformat(form.slot.data), name=form.name.data, phone=form.phone.data,
                 village=db.session.get(Unit, form.village_id.data) if form.village_id.data else None,
                 language=form.language.data, kind=BookingKind(form.kind.data), description=form.description.data,
                 channel=BookingChannel.STAFF if _is_staff() else BookingChannel.PUBLIC,
                 actor=current_user if _is_staff() else None, form_token=form.form_token.data, today=today)
-        except ServiceError as error:
-            db.session.rollback()
-            (getattr(form, error.field or "", None) or form.slot).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             booking = outcome.booking
             if outcome.repeat:
@@ -129,19 +144,22 @@ def book(session_id: int):
                 flash(_("预约成功。请记下预约码。"), "success")
             return redirect(receipt_url(booking), 303)
     return render_page("signup/public_form.html", s=session, form=form, unit=village, on_behalf=_is_staff(),
-                       slots=slots, status=422 if form.errors else 200)
+                       slots=slots, status=form_status(form))
 
 
 @bp.route("/b/<token>")
 def receipt(token: str):
     """The receipt: code, time and place; cancel while it is open, rate once attended. Printable."""
     booking = _booking_from(token)
+    actions = _actions(booking)
     return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
-                       rate_form=RateForm() if _can_rate(booking) else None, cancel_form=EmptyForm())
+                       rate_form=RateForm() if actions[BookingAction.RATE] else None, cancel_form=EmptyForm(),
+                       actions=actions)
 
 
-def _can_rate(booking: Booking) -> bool:
-    return booking.status == BookingStatus.ATTENDED and booking.rating is None
+def _actions(booking: Booking) -> dict[BookingAction, bool]:
+    """What the resident holding the receipt may do now: cancel while it is open, rate once after attending."""
+    return services.booking_actions(booking, user=None, scope=None, today=clock.today())
 
 
 @bp.route("/b/<token>/cancel", methods=["POST"])
@@ -151,12 +169,9 @@ def cancel(token: str):
     booking = _booking_from(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with _refusal_flashed() as done:
         services.cancel(booking)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
+    if done:
         db.session.commit()
         flash(_("预约已取消。"), "success")
     return redirect(receipt_url(booking), 303)
@@ -169,17 +184,15 @@ def rate(token: str):
     booking = _booking_from(token)
     form = RateForm()
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="value") as done:
             services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.value.errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("谢谢您的评价。"), "success")
             return redirect(receipt_url(booking), 303)
     return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
-                       rate_form=form, cancel_form=EmptyForm(), form=form, status=422)
+                       rate_form=form, cancel_form=EmptyForm(), actions=_actions(booking), form=form,
+                       status=form_status(form))
 
 
 @bp.route("/b/find", methods=["GET", "POST"])
@@ -191,5 +204,5 @@ def find():
         booking = services.find(form.code.data, form.tail.data)
         if booking is not None:
             return redirect(receipt_url(booking), 303)
-        form.code.errors.append(_("没有找到这个预约，请核对预约码和手机号后四位。"))
-    return render_page("signup/find.html", form=form, status=422 if form.errors else 200)
+        field_error(form, _("没有找到这个预约，请核对预约码和手机号后四位。"), "code")
+    return render_page("signup/find.html", form=form, status=form_status(form))

@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -19,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from gongfa import clock
 from gongfa.audit import services as audit
+from gongfa.auth.scope import Scope
 from gongfa.db import db, dialect_insert, utcnow
 from gongfa.duty.models import DutySession, ExtraKind, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
@@ -86,9 +88,68 @@ def slot_times(session: DutySession) -> list[tuple[time, time]]:
 BOOKING_STAFF = (Role.OFFICER, Role.STATION_HEAD, Role.MEDIATOR, Role.BUREAU_ADMIN)
 
 
-def may_act_for_residents(session: DutySession, user: User, scope) -> bool:
+def may_act_for_residents(session: DutySession, user: User, scope: Scope) -> bool:
     """The session's own lawyer, and the staff of its place (village officer, station head, mediators, bureau)."""
     return session.lawyer_id == user.id or scope.covers(session.point.unit, *BOOKING_STAFF)
+
+
+class BookingAction(StrEnum):
+    """What can be done to a booking once it is made."""
+
+    CANCEL = "cancel"  # while booked or waiting (the first person waiting moves up)
+    ATTENDED = "attended"  # came: on the session's day or later, while booked or waiting
+    NO_SHOW = "no_show"  # did not come: the same
+    RATE = "rate"  # 一事一评, once, after attending
+    REVEAL = "reveal"  # show the full phone number to call them (recorded): staff, where there is one
+
+
+STAFF_ACTIONS = tuple(BookingAction)
+RESIDENT_ACTIONS = (BookingAction.CANCEL, BookingAction.RATE)  # whoever holds the receipt
+
+
+def _open(booking: Booking) -> bool:
+    """Booked or waiting: it can still be cancelled, or marked as came or did not come."""
+    return booking.status in ACTIVE
+
+
+def _due(booking: Booking, today: date) -> bool:
+    """The session's day has come: whether the resident came can be recorded."""
+    return booking.session.on <= today
+
+
+def _unrated(booking: Booking) -> bool:
+    """Attended and not rated yet: 一事一评 once."""
+    return booking.status == BookingStatus.ATTENDED and booking.rating is None
+
+
+def _possible(booking: Booking, action: BookingAction, today: date) -> bool:
+    """Whether the booking's state (and the day) allows an action now, whoever asks; the services refuse the rest."""
+    if action == BookingAction.CANCEL:
+        return _open(booking)
+    if action in (BookingAction.ATTENDED, BookingAction.NO_SHOW):
+        return _open(booking) and _due(booking, today)
+    if action == BookingAction.RATE:
+        return _unrated(booking)
+    return bool(booking.phone)
+
+
+def booking_actions(booking: Booking, *, user: User | None, scope: Scope | None,
+                    today: date) -> dict[BookingAction, bool]:
+    """What someone may do to ``booking``: each action that is theirs to take, and whether it is allowed now.
+
+    ``user`` None is the resident holding the receipt (cancel, rate). Staff of the session's place and
+    its lawyer take every action; anyone else none. An action missing from the answer is never theirs
+    (the view answers 403); one mapped to False is theirs in another state or on another day (no button;
+    a POST from a page that was out of date gets the service's message). Pages show a button exactly for
+    the actions mapped to True.
+    """
+    if user is None:
+        theirs = RESIDENT_ACTIONS
+    elif scope is not None and may_act_for_residents(booking.session, user, scope):
+        theirs = STAFF_ACTIONS
+    else:
+        theirs = ()
+    return {a: _possible(booking, a, today) for a in theirs}
 
 
 def is_bookable(session: DutySession, today: date) -> bool:
@@ -354,7 +415,7 @@ def _close(booking: Booking, status: BookingStatus, action: str, actor: User | N
 
 def cancel(booking: Booking, *, actor: User | None = None) -> list[Booking]:
     """Cancel a booking or a place on the waitlist; the first person waiting moves up. Returns who did."""
-    if booking.status not in ACTIVE:
+    if not _open(booking):
         raise ServiceError(_l("这个预约已经不能取消了（状态：%(status)s）。", status=booking.status.title))
     return _close(booking, BookingStatus.CANCELLED, "booking.cancel", actor)
 
@@ -364,9 +425,9 @@ def mark(booking: Booking, status: BookingStatus, *, actor: User, today: date | 
     today = today or clock.today()
     if status not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
         raise ServiceError(_l("无效的操作。"))
-    if booking.session.on > today:
+    if not _due(booking, today):
         raise ServiceError(_l("到场情况要在值班当天或以后登记。"))
-    if booking.status not in ACTIVE:
+    if not _open(booking):
         raise ServiceError(_l("这个预约已经不能改了（状态：%(status)s）。", status=booking.status.title))
     _close(booking, status, f"booking.{status.value}", actor)
 
@@ -379,15 +440,15 @@ def rate(booking: Booking, *, value: RatingValue, comment: str, actor: User | No
     if booking.status != BookingStatus.ATTENDED:
         raise ServiceError(_l("到场接受服务以后才能评价。"), "value")
     already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
-    if booking.rating is not None:
+    if not _unrated(booking):
         raise already
-    rating = Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
-                    recorded_by_id=actor.id if actor else None)
-    db.session.add(rating)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a lost race undoes only this rating, not the request's transaction
+            rating = Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
+                            recorded_by_id=actor.id if actor else None)
+            db.session.add(rating)
+            db.session.flush()
     except IntegrityError:  # the same rating sent twice at once
-        db.session.rollback()
         raise already from None
     audit.record("rating.create", rating, actor_id=actor.id if actor else None)
     return rating

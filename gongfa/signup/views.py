@@ -1,5 +1,7 @@
 """Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
 
+from collections import Counter
+from contextlib import contextmanager
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +20,9 @@ from gongfa.ratings.models import RatingValue
 from gongfa.signup import bp, services
 from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
+from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
+from gongfa.web.outcomes import Done, form_status, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 VIEWERS = (*services.BOOKING_STAFF, Role.INSPECTOR)
@@ -44,10 +48,37 @@ def _session(session_id: int, *, manage: bool = False) -> DutySession:
     return session
 
 
-def _booking(booking_id: int) -> Booking:
+def _actions(booking: Booking) -> dict[BookingAction, bool]:
+    """What the logged-in person may do to a booking (decided in the services, for buttons and POSTs alike)."""
+    return services.booking_actions(booking, user=current_user, scope=current_scope(), today=clock.today())
+
+
+def _booking(booking_id: int, action: BookingAction) -> Booking:
+    """A booking ``action`` is the logged-in person's to take on (else 403); its state is the service's to check."""
     booking = db.session.get(Booking, booking_id) or abort(404)
-    _session(booking.session_id, manage=True)
+    if action not in _actions(booking):
+        abort(403)
     return booking
+
+
+@contextmanager
+def _refusal_flashed():
+    """Run the services behind a button (no form to mark): a refusal is flashed, and what they did is undone.
+
+    The one place this module turns a ``ServiceError`` into a message; forms use ``service_errors``.
+    """
+    done = Done()
+    try:
+        with db.session.begin_nested():
+            yield done
+    except ServiceError as error:
+        done.ok, done.error = False, error
+        flash(str(error.message), "error")
+
+
+def _back_to(booking: Booking):
+    """Back to the session's list, at the booking's row."""
+    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
 
 
 def _walk_in_form(session: DutySession, formdata=None) -> WalkInForm:
@@ -68,6 +99,7 @@ def _page(session: DutySession, *, walk_in: WalkInForm | None = None, slots_form
     bookings = services.session_bookings(session)
     return render_page(
         "signup/session.html", s=session, bookings=bookings, manage=manage, revealed=revealed,
+        actions={b.id: _actions(b) for b in bookings}, counts=Counter(b.status for b in bookings),
         slots=services.slot_views([session])[session.id], bookable=services.is_bookable(session, clock.today()),
         walk_in=walk_in or (_walk_in_form(session) if manage else None),
         slots_form=slots_form or (SlotSettingsForm(obj=session) if manage else None),
@@ -90,20 +122,17 @@ def walk_in(session_id: int):
     session = _session(session_id, manage=True)
     form = _walk_in_form(session, request.form)
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="name") as done:
             services.book(session, starts_at=None, name=form.name.data, phone=form.phone.data or "",
                           village=db.session.get(Unit, form.village_id.data) if form.village_id.data else None,
                           language=form.language.data, kind=BookingKind(form.kind.data),
                           description=form.description.data, channel=BookingChannel.WALK_IN, actor=current_user,
                           form_token=form.form_token.data)
-        except ServiceError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已登记现场来访。"), "success")
             return redirect(url_for("signup.session", session_id=session.id), 303)
-    return _page(session, walk_in=form, form=form, status=422)
+    return _page(session, walk_in=form, form=form, status=form_status(form))
 
 
 @bp.route("/sessions/<int:session_id>/slots", methods=["POST"])
@@ -113,50 +142,46 @@ def slots(session_id: int):
     session = _session(session_id, manage=True)
     form = SlotSettingsForm()
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="slot_capacity") as done:
             services.set_slots(session, slot_minutes=form.slot_minutes.data, slot_capacity=form.slot_capacity.data,
                                actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "slot_capacity").errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。"), "success")
             return redirect(url_for("signup.session", session_id=session.id), 303)
-    return _page(db.session.get(DutySession, session_id), slots_form=form, form=form, status=422)
+    return _page(session, slots_form=form, form=form, status=form_status(form))
 
 
 @bp.route("/bookings/<int:booking_id>/<any(attended, no_show, cancel):action>", methods=["POST"])
 @login_required
 def booking_action(booking_id: int, action: str):
     """Came, did not come, or cancel (which moves the first person waiting up)."""
-    booking = _booking(booking_id)
+    booking = _booking(booking_id, BookingAction(action))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    promoted = []
+    with _refusal_flashed() as done:
         if action == "cancel":
             promoted = services.cancel(booking, actor=current_user)
-            for p in promoted:
-                flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
         else:
             services.mark(booking, BookingStatus(action), actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
+    if done:
         db.session.commit()
-    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
+        for p in promoted:
+            flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
+    return _back_to(booking)
 
 
 @bp.route("/bookings/<int:booking_id>/reveal", methods=["POST"])
 @login_required
 def reveal(booking_id: int):
     """Show one resident's full phone number to call them; the look is recorded in the audit trail."""
-    booking = _booking(booking_id)
+    booking = _booking(booking_id, BookingAction.REVEAL)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.record_phone_shown(booking, actor=current_user, reason="call")
-    db.session.commit()
+    if _actions(booking)[BookingAction.REVEAL]:  # a walk-in without a phone: nothing to show, no look to record
+        services.record_phone_shown(booking, actor=current_user, reason="call")
+        db.session.commit()
     return _page(db.session.get(DutySession, booking.session_id), revealed=booking.id)
 
 
@@ -164,17 +189,14 @@ def reveal(booking_id: int):
 @login_required
 def rate(booking_id: int):
     """Write down the resident's rating (一事一评) when they give it at the desk or on the phone."""
-    booking = _booking(booking_id)
+    booking = _booking(booking_id, BookingAction.RATE)
     form = RateForm()
-    if form.validate_on_submit():
-        try:
-            services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("评价已记录。"), "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("请选择满意、基本满意或不满意。"), "error")
-    return redirect(url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}", 303)
+        return _back_to(booking)
+    with _refusal_flashed() as done:
+        services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
+    if done:
+        db.session.commit()
+        flash(_("评价已记录。"), "success")
+    return _back_to(booking)

@@ -7,18 +7,21 @@ Services flush and audit; views commit.
 """
 
 from datetime import date, time
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from gongfa.audit import services as audit
+from gongfa.auth.scope import Scope
 from gongfa.db import db, utcnow
 from gongfa.duty.models import DutySession
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
-from gongfa.org.models import ServicePoint, Unit
-from gongfa.people.models import User
+from gongfa.org.models import PointKind, ServicePoint, Unit
+from gongfa.people.models import Role, User
 from gongfa.worklog.models import Amendment, Category, EntryStatus, Mode, Referral, WorkLogEntry
 
 FIELDS = ("point_id", "served_on", "starts_at", "ends_at", "place", "persons", "mode", "category", "content",
@@ -26,6 +29,37 @@ FIELDS = ("point_id", "served_on", "starts_at", "ends_at", "place", "persons", "
 AMENDABLE = ("place", "persons", "content", "result")
 AMENDABLE_TITLES = {"place": _l("地点"), "persons": _l("服务对象"), "content": _l("事由及内容摘要"),
                     "result": _l("处理意见及结果")}
+
+
+class EntryAction(StrEnum):
+    """What can be done to an entry once it is written."""
+
+    EDIT = "edit"  # change it (and submit a draft): its author, until it is countersigned
+    COUNTERSIGN = "countersign"  # the place's officer (a station's head), once it is submitted
+    AMEND = "amend"  # record a correction: its author or whoever signs there, once it is countersigned
+
+
+def _possible(entry: WorkLogEntry, action: EntryAction) -> bool:
+    """Whether the entry's state allows an action now, whoever asks (the services refuse the rest)."""
+    if action == EntryAction.COUNTERSIGN:
+        return entry.status == EntryStatus.SUBMITTED
+    return entry.locked if action == EntryAction.AMEND else not entry.locked
+
+
+def entry_actions(entry: WorkLogEntry, *, user: User, scope: Scope) -> dict[EntryAction, bool]:
+    """What ``user`` may do to ``entry``: each action that is theirs to take, and whether its state allows it now.
+
+    An action missing from the answer is never theirs (the view answers 403); one mapped to False is
+    theirs in another state (no button; a POST from a page that was out of date gets the service's
+    message). The page shows a button exactly for the actions mapped to True. ``scope`` is the user's
+    today (``gongfa.auth.scope.scope_for``).
+    """
+    own = entry.lawyer_id == user.id
+    # The village's officer signs a village's entries; the station head a station's.
+    signs = scope.covers(entry.point.unit, Role.OFFICER if entry.point.kind == PointKind.STUDIO else Role.STATION_HEAD)
+    theirs = [a for a, ok in ((EntryAction.EDIT, own), (EntryAction.COUNTERSIGN, signs),
+                              (EntryAction.AMEND, own or signs)) if ok]
+    return {a: _possible(entry, a) for a in theirs}
 
 
 class StaleEntryError(ServiceError):
@@ -58,14 +92,14 @@ def create_entry(*, lawyer: User, point: ServicePoint, session: DutySession | No
     values = {"served_on": served_on, "starts_at": starts_at, "ends_at": ends_at, "place": place, "persons": persons,
               "mode": mode, "category": category, "content": content, "result": result, "referral": referral}
     _check(values, today)
-    entry = WorkLogEntry(point_id=point.id, lawyer_id=lawyer.id, session_id=session.id if session else None,
-                         form_token=form_token or None,
-                         status=EntryStatus.SUBMITTED if submit else EntryStatus.DRAFT, **values)
-    db.session.add(entry)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # a lost race undoes only this entry, not the request's transaction
+            entry = WorkLogEntry(point_id=point.id, lawyer_id=lawyer.id,
+                                 session_id=session.id if session else None, form_token=form_token or None,
+                                 status=EntryStatus.SUBMITTED if submit else EntryStatus.DRAFT, **values)
+            db.session.add(entry)
+            db.session.flush()
     except IntegrityError:  # the same form twice at once (a retry crossing the first on a slow link)
-        db.session.rollback()
         earlier = by_token(form_token)
         if earlier is None:
             raise
@@ -79,14 +113,17 @@ def update_entry(entry: WorkLogEntry, *, actor: User, version: int | None, submi
     """Edit a draft or a submitted entry (its author only); never a countersigned one."""
     if version is not None and version != entry.version:
         raise StaleEntryError()
-    if entry.locked:
+    if not _possible(entry, EntryAction.EDIT):
         raise ServiceError(_l("已签字确认的记录不能直接修改，请提交更正。"))
     _check(values, today)
-    with audit.tracking(entry, "worklog.update"):
-        for key in FIELDS:
-            setattr(entry, key, values[key])
-        if submit:
-            entry.status = EntryStatus.SUBMITTED
+    try:
+        with audit.tracking(entry, "worklog.update"):  # flushes: the row's version is checked here
+            for key in FIELDS:
+                setattr(entry, key, values[key])
+            if submit:
+                entry.status = EntryStatus.SUBMITTED
+    except StaleDataError:  # changed by someone else between this page's load and its save
+        raise StaleEntryError() from None
     return entry
 
 
@@ -94,7 +131,7 @@ def countersign(entries: list[WorkLogEntry], *, actor: User) -> int:
     """The village officer (or station head) confirms entries: name and time recorded, then locked."""
     done = 0
     for entry in entries:
-        if entry.status != EntryStatus.SUBMITTED:
+        if not _possible(entry, EntryAction.COUNTERSIGN):
             continue
         with audit.tracking(entry, "worklog.countersign"):
             entry.status, entry.countersigned_by_id, entry.countersigned_at = (EntryStatus.COUNTERSIGNED, actor.id,
@@ -105,7 +142,7 @@ def countersign(entries: list[WorkLogEntry], *, actor: User) -> int:
 
 def amend(entry: WorkLogEntry, *, field: str, new_value: str, reason: str, actor: User) -> Amendment:
     """Correct a countersigned entry: the original stays, the correction is recorded beside it."""
-    if not entry.locked:
+    if not _possible(entry, EntryAction.AMEND):
         raise ServiceError(_l("还没有签字确认的记录可以直接修改。"), "field")
     if field not in AMENDABLE:
         raise ServiceError(_l("这一项不能更正。"), "field")
@@ -118,6 +155,11 @@ def amend(entry: WorkLogEntry, *, field: str, new_value: str, reason: str, actor
     db.session.flush()
     audit.record("worklog.amend", amendment, actor_id=actor.id)
     return amendment
+
+
+def has_referral_slip(entry: WorkLogEntry) -> bool:
+    """Sent on to legal aid (or a legal-aid matter): the resident takes a 法律援助转介单 there."""
+    return entry.referral == Referral.LEGAL_AID or entry.category == Category.LEGAL_AID
 
 
 def current(entry: WorkLogEntry, field: str) -> str:

@@ -6,33 +6,31 @@ from io import BytesIO
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
 
 from gongfa import clock
 from gongfa.auth.scope import current_scope
 from gongfa.clock import BEIJING
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.errors import ServiceError
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
 from gongfa.people.models import Role
 from gongfa.web.forms import new_form_token
+from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import db_id, safe_next, small_int
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, render_page
 from gongfa.worklog import bp, services
 from gongfa.worklog.forms import AmendForm, EntryForm, SignForm
 from gongfa.worklog.models import Category, EntryStatus, Mode, Referral, WorkLogEntry
+from gongfa.worklog.services import EntryAction
 
-SIGNERS = (Role.OFFICER, Role.STATION_HEAD)
 READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR, Role.MEDIATOR)
 
 
-def _may_sign(entry: WorkLogEntry) -> bool:
-    """The village's officer signs a village's entries; the station head a station's."""
-    role = Role.OFFICER if entry.point.kind == PointKind.STUDIO else Role.STATION_HEAD
-    return current_scope().covers(entry.point.unit, role)
+def _actions(entry: WorkLogEntry) -> dict[EntryAction, bool]:
+    """What the logged-in person may do to the entry (decided in the services, for buttons and POSTs alike)."""
+    return services.entry_actions(entry, user=current_user, scope=current_scope())
 
 
 def _entry(entry_id: int) -> WorkLogEntry:
@@ -58,8 +56,16 @@ def index():
         recent = [e for e in scoped if e.status == EntryStatus.COUNTERSIGNED][:50]
     elif not sc.has(Role.LAWYER):
         abort(403)
+    actions = {e.id: _actions(e) for e in waiting}
+    # A visit's "countersign all" button, for whoever may countersign any of its entries (it signs those).
+    visit_days = {}
+    for e in waiting:
+        if e.session_id:
+            visit_days.setdefault(e.session_id, e.served_on)
+    signable = {e.session_id for e in waiting if actions[e.id].get(EntryAction.COUNTERSIGN)}
     return render_page("worklog/index.html", mine=mine, waiting=waiting, recent=recent, today=today,
-                       sign=SignForm(), may_sign={e.id: _may_sign(e) for e in waiting}, is_lawyer=sc.has(Role.LAWYER))
+                       sign=SignForm(), actions=actions, is_lawyer=sc.has(Role.LAWYER),
+                       visits=[(sid, day) for sid, day in visit_days.items() if sid in signable])
 
 
 def _points() -> list[ServicePoint]:
@@ -118,19 +124,15 @@ def new():
     form = _entry_form(request.form if request.method == "POST" else None, session=session)
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data)
-        try:
+        with service_errors(form, default="content") as done:
             entry, made = services.create_entry(
                 lawyer=current_user, point=point, session=session, form_token=form.form_token.data,
                 submit=bool(form.submit.data), today=clock.today(), **_values(form))
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "", form.content).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("已保存。") if made else _("这条记录已经保存过了（重复提交只算一次）。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id, saved=form.form_token.data), 303)
-    return render_page("worklog/form.html", form=form, session=session, entry=None,
-                       status=422 if form.errors else 200)
+    return render_page("worklog/form.html", form=form, session=session, entry=None, status=form_status(form))
 
 
 @bp.route("/<int:entry_id>")
@@ -141,12 +143,10 @@ def show(entry_id: int):
 
 
 def _show(entry: WorkLogEntry, *, amend_form: AmendForm, saved: str = "", status: int = 200):
-    """The entry page; who may edit, sign or correct is decided here, not in the template."""
-    own, may_sign = entry.lawyer_id == current_user.id, _may_sign(entry)
+    """The entry page; who may edit, sign or correct is decided by the services, not by the template."""
     return render_page("worklog/show.html", e=entry, sign=SignForm(), amend_form=amend_form,
-                       form=amend_form if amend_form.errors else None, may_sign=may_sign,
-                       may_edit=own and not entry.locked, may_amend=entry.locked and (own or may_sign),
-                       saved=saved, current=services.current, status=status)
+                       form=amend_form if amend_form.errors else None, actions=_actions(entry),
+                       slip=services.has_referral_slip(entry), saved=saved, current=services.current, status=status)
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -154,27 +154,24 @@ def _show(entry: WorkLogEntry, *, amend_form: AmendForm, saved: str = "", status
 def edit(entry_id: int):
     """Change a draft or a submitted entry (its author), until it is countersigned."""
     entry = _entry(entry_id)
-    if entry.lawyer_id != current_user.id:
+    may = _actions(entry)
+    if EntryAction.EDIT not in may:
         abort(403)
-    if entry.locked:
+    if not may[EntryAction.EDIT]:
         flash(_("已签字确认的记录不能直接修改，请提交更正。"), "error")
         return redirect(url_for("worklog.show", entry_id=entry.id), 303)
     form = _entry_form(request.form if request.method == "POST" else None, entry=entry)
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="content") as done:
             services.update_entry(entry, actor=current_user, version=request.form.get("version", type=small_int),
                                   submit=bool(form.submit.data), today=clock.today(),
                                   point_id=form.point_id.data, **_values(form))
+        if done:
             db.session.commit()
-        except (ServiceError, StaleDataError) as error:
-            db.session.rollback()
-            message = error.message if isinstance(error, ServiceError) else services.StaleEntryError().message
-            getattr(form, getattr(error, "field", None) or "", form.content).errors.append(str(message))
-        else:
             flash(_("已保存。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id), 303)
     return render_page("worklog/form.html", form=form, session=entry.session, entry=entry,
-                       status=422 if form.errors else 200)
+                       status=form_status(form))
 
 
 @bp.route("/<int:entry_id>/countersign", methods=["POST"])
@@ -182,7 +179,7 @@ def edit(entry_id: int):
 def countersign(entry_id: int):
     """The officer countersigns one entry."""
     entry = _entry(entry_id)
-    if not _may_sign(entry):
+    if EntryAction.COUNTERSIGN not in _actions(entry):
         abort(403)
     if not SignForm().validate_on_submit():
         abort(400)
@@ -197,7 +194,7 @@ def countersign(entry_id: int):
 def countersign_visit(session_id: int):
     """The officer countersigns all entries of one visit at once."""
     session = db.session.get(DutySession, session_id) or abort(404)
-    entries = [e for e in services.entries_of_visit(session) if _may_sign(e)]
+    entries = [e for e in services.entries_of_visit(session) if EntryAction.COUNTERSIGN in _actions(e)]
     if not entries:
         abort(403)
     if not SignForm().validate_on_submit():
@@ -213,7 +210,7 @@ def countersign_visit(session_id: int):
 def referral(entry_id: int):
     """法律援助转介单: the slip the resident takes to the legal-aid centre (?lang=ug for Uyghur)."""
     entry = _entry(entry_id)
-    if entry.referral != Referral.LEGAL_AID and entry.category != Category.LEGAL_AID:
+    if not services.has_referral_slip(entry):
         abort(404)
     county = org_services.county_of(entry.point.unit)
     pdf = render_pdf_in(request.args.get("lang"), "worklog/pdf_referral.html", e=entry, current=services.current,
@@ -227,18 +224,15 @@ def referral(entry_id: int):
 def amend(entry_id: int):
     """A correction to a countersigned entry, with the reason."""
     entry = _entry(entry_id)
-    if not (entry.lawyer_id == current_user.id or _may_sign(entry)):
+    if EntryAction.AMEND not in _actions(entry):
         abort(403)
     form = AmendForm()
     if form.validate_on_submit():
-        try:
+        with service_errors(form, default="new_value") as done:
             services.amend(entry, field=form.field.data, new_value=form.new_value.data, reason=form.reason.data,
                            actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "", form.new_value).errors.append(str(error.message))
-        else:
+        if done:
             db.session.commit()
             flash(_("更正已记录，原内容保留。"), "success")
             return redirect(url_for("worklog.show", entry_id=entry.id), 303)
-    return _show(entry, amend_form=form, status=422)
+    return _show(entry, amend_form=form, status=form_status(form))

@@ -156,3 +156,38 @@ def test_ten_simultaneous_sign_ups_from_one_phone_end_as_one_booking(tmp_path):
         assert sum(code in html for _, html in answers) == 1  # only the winner sees the code
         assert taken == 1
         engine.dispose()
+
+
+def test_on_sqlite_work_inside_a_savepoint_that_read_first_still_writes_after_another_request_committed(tmp_path):
+    """A sign-up's service reads (the form token, the phone, the slots), then writes, inside a savepoint.
+
+    On SQLite the savepoint began a transaction whose reads fixed a snapshot; another request committing in
+    between made the write fail at once ("database is locked", the 500s the fifty residents above met once
+    the page ran the service inside service_errors). The savepoint now takes the write lock when it opens:
+    the request inside it writes, and the other one waits its turn (here it gives up after 0.2 s).
+    """
+    from sqlalchemy.exc import OperationalError
+
+    from gongfa import create_app
+    from gongfa.db import SiteFlag
+    from gongfa.db import db as flask_db
+    from tests.conftest import TEST_CONFIG
+
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'savepoint.sqlite'}"})
+    with app.app_context():
+        flask_db.create_all()
+        engine = flask_db.engine
+    with Session(engine) as request, Session(engine) as other:
+        with request.begin_nested():
+            assert request.scalar(select(func.count(SiteFlag.key))) == 0  # the service reads first
+            other.connection().exec_driver_sql("PRAGMA busy_timeout=200")
+            other.add(SiteFlag(key="other", value="1"))
+            try:
+                other.commit()  # another request writes meanwhile
+            except OperationalError:
+                other.rollback()  # it waits for the lock this one holds
+            request.add(SiteFlag(key="this", value="1"))
+            request.flush()  # then this one writes
+        request.commit()
+        assert request.scalar(select(SiteFlag.value).where(SiteFlag.key == "this")) == "1"
+    engine.dispose()

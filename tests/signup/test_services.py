@@ -12,7 +12,7 @@ from gongfa.duty.models import ExtraKind
 from gongfa.errors import ServiceError
 from gongfa.ledger import services as ledger
 from gongfa.org import services as org
-from gongfa.ratings.models import RatingValue
+from gongfa.ratings.models import Rating, RatingValue
 from gongfa.signup import services
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus, Slot
 from tests.signup.conftest import NOW, WEDNESDAY, session_at
@@ -144,3 +144,27 @@ def test_staff_may_book_two_people_who_share_a_family_phone(cal):
     mother = _book(s, "母亲", "13800000009", channel=BookingChannel.STAFF).booking
     son = _book(s, "儿子", "13800000009", at=time(10, 30), channel=BookingChannel.STAFF).booking
     assert mother.id != son.id and son.status == BookingStatus.BOOKED
+
+
+def test_a_rating_that_loses_a_race_undoes_only_itself_not_what_the_request_did_before(cal):
+    """Two ratings of one booking at once: the second is told so, and its request's earlier work stays."""
+    s = session_at(cal, "T1", WEDNESDAY)
+    b = _book(s).booking
+    with freeze_time("2026-11-25 11:00:00+08:00"):
+        services.mark(b, BookingStatus.ATTENDED, actor=cal.users["officer"], today=WEDNESDAY)
+    db.session.commit()
+    assert b.rating is None  # what this request read, before the other rating reached the table
+    db.session.execute(db.insert(Rating).values(booking_id=b.id, value=RatingValue.SATISFIED, comment="",
+                                                by_resident=True))
+    # This request's own work before the rating, flushed: a booking for someone else, a look at a phone number.
+    earlier = _book(s, "乙", "13800000002", at=time(10, 30)).booking
+    services.record_phone_shown(b, actor=cal.users["officer"], reason="call")
+    with pytest.raises(ServiceError, match="已经评价"):
+        services.rate(b, value=RatingValue.UNSATISFIED, comment="", actor=cal.users["officer"])
+    db.session.commit()
+    assert db.session.get(Booking, earlier.id).name == "乙"
+    events = [db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_id == oid))
+              for action, oid in (("booking.create", earlier.id), ("booking.reveal_phone", b.id))]
+    assert all(e is not None and e.seq is not None for e in events)  # both kept, and sealed into the chain
+    assert db.session.scalars(db.select(Rating.value).where(Rating.booking_id == b.id)).all() == [
+        RatingValue.SATISFIED]

@@ -183,3 +183,18 @@ def test_the_receipt_and_the_forms_with_personal_data_are_never_cached(cal, clie
     receipt = client.get(done.headers["Location"])
     assert receipt.status_code == 200 and receipt.headers["Cache-Control"] == "no-store"
     assert client.get("/b/find").headers["Cache-Control"] == "no-store"
+
+
+def test_the_list_counts_who_booked_who_waits_and_who_came(cal, client, auth):
+    s = session_at(cal, "T1", WEDNESDAY)
+    with freeze_time(NOW):
+        for n, phone in enumerate(("13912340001", "13912340002", "13912340003")):
+            _, token = _form_page(client, s)
+            client.post(f"/book/{s.id}?v={V1}", data=_data(token, phone=phone, slot="10:30" if n == 2 else "10:00"))
+    first = db.session.scalar(db.select(Booking).where(Booking.phone == "13912340001"))
+    with freeze_time("2026-11-25 11:00:00+08:00"):
+        auth.login("head")
+        client.post(f"/signup/bookings/{first.id}/attended")
+        page = client.get(f"/signup/sessions/{s.id}").text
+    stats = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
+    assert stats == {"已预约": "1/8", "候补中": "1", "已到场": "1"}

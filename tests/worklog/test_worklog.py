@@ -134,3 +134,57 @@ def test_the_author_edits_a_submitted_entry_and_the_change_is_audited(world, cli
     assert entry.point_id == station.id and entry.mode == Mode.PHONE
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "worklog.update"))
     assert '"point_id"' in event.after and '"mode"' in event.after
+
+
+def test_a_form_sent_twice_at_once_gives_the_first_entry_and_keeps_what_the_request_did_before(world, monkeypatch):
+    """The retry crosses the first try on a slow link: both looked before either wrote (a unique-token race)."""
+    first, _ = _entry(world, token="form-1")  # the first try's entry
+    earlier, _ = _entry(world, token="form-0", persons="王秀兰")  # this request's own work, flushed
+    looked = []
+
+    def by_token_before_the_first_try_wrote(token):
+        looked.append(token)
+        return None if len(looked) == 1 else WorkLogEntry.query.filter_by(form_token=token).one_or_none()
+
+    monkeypatch.setattr(services, "by_token", by_token_before_the_first_try_wrote)
+    again, made = _entry(world, token="form-1")
+    assert (again.id, made) == (first.id, False)
+    db.session.commit()
+    assert db.session.get(WorkLogEntry, earlier.id).persons == "王秀兰"
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "worklog.create",
+                                                          AuditEvent.object_id == earlier.id))
+    assert event is not None and event.seq is not None
+    assert db.session.scalar(db.select(db.func.count(WorkLogEntry.id))) == 2
+
+
+def test_an_entry_changed_since_the_page_was_loaded_is_refused_with_a_message(world):
+    entry, _ = _entry(world)
+    db.session.commit()
+    edit = {"served_on": TODAY, "starts_at": time(10, 0), "ends_at": time(11, 0), "place": "", "persons": "x",
+            "mode": Mode.PHONE, "category": Category.OTHER, "content": "改过", "result": "", "referral": Referral.NONE,
+            "point_id": entry.point_id}
+    with pytest.raises(services.StaleEntryError):  # the form carried an older version
+        services.update_entry(entry, actor=world.users["lawyer"], version=entry.version - 1, submit=True,
+                              today=TODAY, **edit)
+    # Saved by someone else after this request loaded the entry: the row's version no longer matches.
+    db.session.execute(db.update(WorkLogEntry).where(WorkLogEntry.id == entry.id)
+                       .values(version=WorkLogEntry.version + 1, content="别人改的")
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(services.StaleEntryError):
+        services.update_entry(entry, actor=world.users["lawyer"], version=None, submit=True, today=TODAY, **edit)
+
+
+@freeze_time(NOW)
+def test_editing_an_entry_changed_meanwhile_keeps_what_was_typed_and_says_so(world, client, auth):
+    entry, _ = _entry(world)
+    db.session.commit()
+    auth.login("lawyer")
+    data = {"point_id": entry.point_id, "served_on": "2026-11-23", "starts_at": "10:00", "ends_at": "11:00",
+            "place": "", "persons": "王秀兰", "mode": "phone", "category": "consultation", "content": "我改的内容",
+            "result": "", "referral": "none", "version": entry.version - 1, "submit": "提交"}
+    response = client.post(f"/log/{entry.id}/edit", data=data)
+    assert response.status_code == 422
+    assert 'id="content-error"' in response.text and "这条记录刚刚被修改过" in response.text
+    assert "我改的内容" in response.text
+    db.session.refresh(entry)
+    assert entry.content == "土地承包合同到期续签"
