@@ -287,9 +287,11 @@ def import_():
     form = ImportForm()
     problems = []
     if form.validate_on_submit():
-        result = importer.import_workbook(form.file.data.read(), scope=current_scope())
+        with db.session.begin_nested() as rows:  # all rows or none: a problem undoes the import's work only
+            result = importer.import_workbook(form.file.data.read(), scope=current_scope())
+            if result.problems:
+                rows.rollback()
         if result.problems:
-            db.session.rollback()
             problems = result.problems
             field_error(form, _("文件中有 %(n)d 处问题，没有导入任何数据。请修改后重新上传。", n=len(problems)), "file")
         else:

@@ -204,8 +204,11 @@ def _seal(session) -> None:
     write lock (it inserted the events); on PostgreSQL the UPDATE … RETURNING row lock orders commits,
     and READ COMMITTED hands the waiting one the head as the first one left it. Cost: three statements
     per committing transaction that recorded anything (head, events in one executemany, head).
+
+    SQLAlchemy runs this for a savepoint's release too; that is not the end of the transaction, so the
+    events wait for the outermost commit (else the head's lock would be taken in the middle of a request).
     """
-    if not session.info.get(_UNSEALED):
+    if not session.info.get(_UNSEALED) or session.in_nested_transaction():
         return
     session.flush()
     events = sorted((e for e in session.info.pop(_UNSEALED) if inspect(e).persistent and e.seq is None),

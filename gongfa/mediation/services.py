@@ -37,6 +37,7 @@ from gongfa.mediation.models import (
 )
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Membership, Role, User
+from gongfa.ratings import services as ratings
 from gongfa.ratings.models import Rating, RatingValue
 from gongfa.signup.models import Booking
 
@@ -293,12 +294,11 @@ def close(case: MediationCase, *, actor: User, version: int | None, today: date)
 def rate(case: MediationCase, *, value: RatingValue, comment: str, actor: User) -> Rating:
     """一事一评 of a closed case, written down by staff."""
     _require(case, "rate")
+    already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
     if _rated(case):
-        raise ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
-    rating = Rating(mediation_case_id=case.id, value=value, comment=comment or "", by_resident=False,
-                    recorded_by_id=actor.id)
-    db.session.add(rating)
-    db.session.flush()
+        raise already
+    rating = ratings.add_once(Rating(mediation_case_id=case.id, value=value, comment=comment or "",
+                                     by_resident=False, recorded_by_id=actor.id), already=already)
     audit.record("rating.create", rating, actor_id=actor.id)
     return rating
 

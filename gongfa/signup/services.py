@@ -27,6 +27,7 @@ from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Role, User
+from gongfa.ratings import services as ratings
 from gongfa.ratings.models import Rating, RatingValue
 from gongfa.signup.models import ACTIVE, Booking, BookingChannel, BookingKind, BookingStatus, Slot
 
@@ -442,14 +443,8 @@ def rate(booking: Booking, *, value: RatingValue, comment: str, actor: User | No
     already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
     if not _unrated(booking):
         raise already
-    try:
-        with db.session.begin_nested():  # a lost race undoes only this rating, not the request's transaction
-            rating = Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
-                            recorded_by_id=actor.id if actor else None)
-            db.session.add(rating)
-            db.session.flush()
-    except IntegrityError:  # the same rating sent twice at once
-        raise already from None
+    rating = ratings.add_once(Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
+                                     recorded_by_id=actor.id if actor else None), already=already)
     audit.record("rating.create", rating, actor_id=actor.id if actor else None)
     return rating
 

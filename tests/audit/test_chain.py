@@ -150,6 +150,23 @@ def test_sealing_costs_three_statements_per_commit(world):
     assert len(statements) - before == 3, statements[before:]
 
 
+def test_a_released_savepoint_leaves_its_events_for_the_transactions_own_commit(world):
+    """The chain head's lock is taken last, at the request's commit, not when a service's savepoint ends
+    (SQLAlchemy runs before_commit for a savepoint's release too): else a request would hold the head while
+    it goes on to lock rows that another request, waiting for the head, already holds."""
+    statements = []
+    user = world.users["officer"]
+    people.set_locale(user, "ug")  # the request's own work before the block
+    sa_event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(a[2]))
+    with db.session.begin_nested():
+        inside = audit.record("user.note", user, after={"note": "inside the savepoint"})
+    assert inside.seq is None  # not sealed yet
+    assert not any("audit_chain" in sql for sql in statements), statements
+    db.session.commit()
+    assert inside.seq is not None and inside.seq == _last_seq()
+    assert sum("audit_chain" in sql for sql in statements) == 2  # the head taken once and written once
+
+
 @pytest.mark.skipif(not PG_URL, reason="file database below")
 def test_simultaneous_commits_on_postgresql_make_one_chain(world, runner):
     _race(world, runner, TEST_CONFIG)

@@ -167,3 +167,30 @@ def test_a_step_sent_without_its_optional_fields_is_carried_out(world, client, a
     response = client.post(f"/mediation/{case.id}/{step}", data={"version": case.version, **data})
     assert response.status_code == 303
     assert shown in client.get(f"/mediation/{case.id}").text
+
+
+def test_a_rating_sent_twice_at_once_is_refused_and_keeps_what_the_request_did_before(world, monkeypatch):
+    """Two people rate one closed case at the same moment: the second is told so, not an error page, and
+    its request's earlier work stays (the rating's unique key rolls back a savepoint, not the request)."""
+    from gongfa.errors import ServiceError
+    from gongfa.ratings.models import Rating
+
+    with freeze_time(NOW):
+        case = _case(world, "closed")
+        other = _case(world, "agreement")
+    officer = world.users["officer"]
+    # The other rating reaches the table after this request checked there was none.
+    db.session.execute(db.insert(Rating).values(mediation_case_id=case.id, value=RatingValue.SATISFIED,
+                                                comment="", by_resident=False, recorded_by_id=officer.id))
+    with freeze_time(NOW):
+        services.mark_performed(other, on=TODAY, actor=officer, version=None)  # this request's earlier work
+        monkeypatch.setattr(services, "_rated", lambda _case: False)  # read before the other was committed
+        with pytest.raises(ServiceError, match="已经评价"):
+            services.rate(case, value=RatingValue.UNSATISFIED, comment="", actor=officer)
+    db.session.commit()
+    assert db.session.get(type(other), other.id).status.value == "performed"
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.object_id == other.id,
+                                                          AuditEvent.action.like("%performed%")))
+    assert event is not None and event.seq is not None
+    assert db.session.scalars(db.select(Rating.value).where(Rating.mediation_case_id == case.id)).all() == [
+        RatingValue.SATISFIED]
