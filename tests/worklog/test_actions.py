@@ -12,7 +12,7 @@ import pytest
 from freezegun import freeze_time
 
 from gongfa.db import db
-from gongfa.duty import services as duty
+from gongfa.duty import generation as duty
 from gongfa.duty.models import ExtraKind
 from gongfa.org import services as org
 from gongfa.worklog import services
