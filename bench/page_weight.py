@@ -127,7 +127,7 @@ def query_counts(db_url: str) -> list[tuple[str, int]]:
         client = app.test_client()
         assert client.post("/auth/login", data={"username": role, "password": PASSWORD}).status_code == 303
         for path in ("/", "/org/staffing", "/org/units", "/people/", "/duty/my", "/duty/compliance", "/mediation/",
-                     "/signup/ratings", "/log/", "/ledger/", "/log/new"):
+                     "/ledger/ratings", "/log/", "/ledger/", "/log/new"):
             statements.clear()
             if client.get(path).status_code == 200:
                 counts.append((f"{role} {path}", len(statements)))

@@ -110,6 +110,9 @@ class MediationCase(TimestampMixin, db.Model):
     parties: Mapped[list["MediationParty"]] = relationship(back_populates="case", order_by="MediationParty.id")
     records: Mapped[list["MediationRecord"]] = relationship(back_populates="case", order_by="MediationRecord.id")
     follow_ups: Mapped[list["FollowUp"]] = relationship(back_populates="case", order_by="FollowUp.id")
+    # 一事一评: at most one (a unique key); loaded once per request however many times the page asks.
+    rating: Mapped["Rating | None"] = relationship(  # noqa: F821
+        primaryjoin="MediationCase.id == foreign(Rating.mediation_case_id)", viewonly=True, uselist=False)
 
     @property
     def number(self) -> str:

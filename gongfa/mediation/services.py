@@ -99,7 +99,7 @@ def may(case: MediationCase, step: str, *, scope: Scope) -> bool:
 
 
 def _rated(case: MediationCase) -> bool:
-    return db.session.scalar(select(Rating.id).where(Rating.mediation_case_id == case.id)) is not None
+    return case.rating is not None
 
 
 def allowed_actions(case: MediationCase, *, scope: Scope) -> set[str]:
@@ -299,13 +299,14 @@ def rate(case: MediationCase, *, value: RatingValue, comment: str, actor: User) 
         raise already
     rating = ratings.add_once(Rating(mediation_case_id=case.id, value=value, comment=comment or "",
                                      by_resident=False, recorded_by_id=actor.id), already=already)
+    db.session.expire(case, ["rating"])  # read again when next asked
     audit.record("rating.create", rating, actor_id=actor.id)
     return rating
 
 
 def rating_of(case: MediationCase) -> Rating | None:
     """The case's rating, if any."""
-    return db.session.scalar(select(Rating).where(Rating.mediation_case_id == case.id))
+    return case.rating
 
 
 def record_file_print(case: MediationCase, *, actor: User, full_numbers: bool) -> None:
