@@ -297,8 +297,8 @@ def rate(case: MediationCase, *, value: RatingValue, comment: str, actor: User) 
     already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
     if _rated(case):
         raise already
-    rating = ratings.add_once(Rating(mediation_case_id=case.id, value=value, comment=comment or "",
-                                     by_resident=False, recorded_by_id=actor.id), already=already)
+    rating = ratings.add_once(lambda: Rating(mediation_case_id=case.id, value=value, comment=comment or "",
+                                             by_resident=False, recorded_by_id=actor.id), already=already)
     db.session.expire(case, ["rating"])  # read again when next asked
     audit.record("rating.create", rating, actor_id=actor.id)
     return rating

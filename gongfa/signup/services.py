@@ -443,8 +443,9 @@ def rate(booking: Booking, *, value: RatingValue, comment: str, actor: User | No
     already = ServiceError(_l("这次服务已经评价过了，谢谢。"), "value")
     if not _unrated(booking):
         raise already
-    rating = ratings.add_once(Rating(booking=booking, value=value, comment=comment or "", by_resident=actor is None,
-                                     recorded_by_id=actor.id if actor else None), already=already)
+    rating = ratings.add_once(lambda: Rating(booking=booking, value=value, comment=comment or "",
+                                             by_resident=actor is None, recorded_by_id=actor.id if actor else None),
+                              already=already)
     audit.record("rating.create", rating, actor_id=actor.id if actor else None)
     return rating
 
