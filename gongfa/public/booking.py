@@ -3,7 +3,6 @@
 Staff who are logged in use the same pages to book for someone at the window or on the phone.
 """
 
-from contextlib import contextmanager
 from datetime import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
@@ -15,7 +14,6 @@ from gongfa import clock
 from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.errors import ServiceError
 from gongfa.extensions import limiter
 from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
@@ -25,7 +23,7 @@ from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
-from gongfa.web.outcomes import Done, field_error, form_status, service_errors
+from gongfa.web.outcomes import field_error, form_status, refusal_flashed, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 bp = Blueprint("booking", __name__)
@@ -46,21 +44,6 @@ def _booking_from(token: str) -> Booking:
     except BadSignature:
         abort(404)
     return db.session.get(Booking, booking_id) or abort(404)
-
-
-@contextmanager
-def _refusal_flashed():
-    """Run the services behind a button (no form to mark): a refusal is flashed, and what they did is undone.
-
-    The one place this module turns a ``ServiceError`` into a message; forms use ``service_errors``.
-    """
-    done = Done()
-    try:
-        with db.session.begin_nested():
-            yield done
-    except ServiceError as error:
-        done.ok, done.error = False, error
-        flash(str(error.message), "error")
 
 
 def _is_staff() -> bool:
@@ -169,7 +152,7 @@ def cancel(token: str):
     booking = _booking_from(token)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with _refusal_flashed() as done:
+    with refusal_flashed() as done:
         services.cancel(booking)
     if done:
         db.session.commit()

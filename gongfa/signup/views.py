@@ -1,7 +1,6 @@
 """Staff pages: a session's sign-ups, walk-ins, who came, ratings, slot settings; the ratings summary."""
 
 from collections import Counter
-from contextlib import contextmanager
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,6 @@ from gongfa import clock
 from gongfa.auth.scope import current_scope
 from gongfa.db import db
 from gongfa.duty.models import DutySession
-from gongfa.errors import ServiceError
 from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Role
 from gongfa.ratings.models import RatingValue
@@ -22,7 +20,7 @@ from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInFor
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
-from gongfa.web.outcomes import Done, form_status, service_errors
+from gongfa.web.outcomes import form_status, refusal_flashed, service_errors
 from gongfa.web.rendering import current_locale_code, local_name, render_page
 
 VIEWERS = (*services.BOOKING_STAFF, Role.INSPECTOR)
@@ -59,21 +57,6 @@ def _booking(booking_id: int, action: BookingAction) -> Booking:
     if action not in _actions(booking):
         abort(403)
     return booking
-
-
-@contextmanager
-def _refusal_flashed():
-    """Run the services behind a button (no form to mark): a refusal is flashed, and what they did is undone.
-
-    The one place this module turns a ``ServiceError`` into a message; forms use ``service_errors``.
-    """
-    done = Done()
-    try:
-        with db.session.begin_nested():
-            yield done
-    except ServiceError as error:
-        done.ok, done.error = False, error
-        flash(str(error.message), "error")
 
 
 def _back_to(booking: Booking):
@@ -160,7 +143,7 @@ def booking_action(booking_id: int, action: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     promoted = []
-    with _refusal_flashed() as done:
+    with refusal_flashed() as done:
         if action == "cancel":
             promoted = services.cancel(booking, actor=current_user)
         else:
@@ -194,7 +177,7 @@ def rate(booking_id: int):
     if not form.validate_on_submit():
         flash(_("请选择满意、基本满意或不满意。"), "error")
         return _back_to(booking)
-    with _refusal_flashed() as done:
+    with refusal_flashed() as done:
         services.rate(booking, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
     if done:
         db.session.commit()

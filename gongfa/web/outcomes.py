@@ -17,6 +17,7 @@ the request's transaction, and the objects loaded before the block, stay as they
 
 from contextlib import contextmanager
 
+from flask import flash
 from wtforms import HiddenField
 
 from gongfa.db import db
@@ -55,6 +56,19 @@ def service_errors(form, default: str | None = None):
     except ServiceError as error:
         done.ok, done.error = False, error
         field_error(form, error.message, error.field, default)
+
+
+@contextmanager
+def refusal_flashed():
+    """Run the services behind a button, which has no field to mark: a refusal is flashed for the page the
+    redirect leads to, and what the block did is undone (a savepoint)."""
+    done = Done()
+    try:
+        with db.session.begin_nested():
+            yield done
+    except ServiceError as error:
+        done.ok, done.error = False, error
+        flash(str(error.message), "error")
 
 
 def form_status(*forms) -> int:

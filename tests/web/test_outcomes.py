@@ -73,3 +73,20 @@ def test_other_exceptions_are_not_swallowed(app):
     else:
         raise AssertionError("a KeyError became a form error")
     assert form_status(form) == 200
+
+
+def test_a_refusal_behind_a_button_is_flashed_for_the_next_page_and_its_work_undone(app):
+    from flask import get_flashed_messages
+
+    from gongfa.web.outcomes import refusal_flashed
+
+    with app.test_request_context("/", method="POST"):
+        db.session.add(SiteFlag(key="before", value="1"))
+        db.session.flush()
+        with refusal_flashed() as done:
+            db.session.add(SiteFlag(key="inside", value="1"))
+            db.session.flush()
+            raise ServiceError("这个预约已经取消了。")
+        assert not done
+        assert get_flashed_messages(with_categories=True) == [("error", "这个预约已经取消了。")]
+        assert _flags() == {"before"}
