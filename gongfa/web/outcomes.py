@@ -47,28 +47,26 @@ def field_error(form, message, field: str | None = None, default: str | None = N
 
 
 @contextmanager
-def service_errors(form, default: str | None = None):
-    """Run services for ``form``; a ``ServiceError`` becomes a field error and undoes only the block's work."""
+def _undone_when_refused(tell):
+    """Run the block in a savepoint; a ``ServiceError`` undoes only the block's work and is told by ``tell``."""
     done = Done()
     try:
         with db.session.begin_nested():
             yield done
     except ServiceError as error:
         done.ok, done.error = False, error
-        field_error(form, error.message, error.field, default)
+        tell(error)
 
 
-@contextmanager
+def service_errors(form, default: str | None = None):
+    """Run services for ``form``; a ``ServiceError`` becomes a field error and undoes only the block's work."""
+    return _undone_when_refused(lambda error: field_error(form, error.message, error.field, default))
+
+
 def refusal_flashed():
     """Run the services behind a button, which has no field to mark: a refusal is flashed for the page the
     redirect leads to, and what the block did is undone (a savepoint)."""
-    done = Done()
-    try:
-        with db.session.begin_nested():
-            yield done
-    except ServiceError as error:
-        done.ok, done.error = False, error
-        flash(str(error.message), "error")
+    return _undone_when_refused(lambda error: flash(str(error.message), "error"))
 
 
 def form_status(*forms) -> int:
