@@ -6,6 +6,7 @@ INTEGER) must read as "not found", never reach the database as an overflow (a 50
 
 from urllib.parse import urlsplit
 
+from flask import request
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # ids and counts are INTEGER columns: 4 bytes on PostgreSQL (SQLite's hold more)
@@ -63,6 +64,4 @@ def safe_next(target: str | None, default: str) -> str:
 
 def page_arg() -> int:
     """This request's ?page= (1 when missing or not a page number)."""
-    from flask import request
-
     return request.args.get("page", 1, type=page_number)
