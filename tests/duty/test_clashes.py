@@ -378,3 +378,15 @@ def test_the_head_and_the_bureau_see_which_stations_and_weeks_are_short(short, c
     other.post("/auth/login", data={"username": "county2", "password": PASSWORD})
     elsewhere = element(other.get("/duty/compliance?month=2026-12").text, "shortages")
     assert "每次值班都有律师" in elsewhere and not rows(elsewhere)
+
+
+@pytest.mark.parametrize("app_config", [{"DEMO": True}])
+def test_the_demo_roster_can_be_kept(runner):
+    """The demo (``flask seed-demo``): nobody booked twice; the only gaps are the two it keeps on purpose."""
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert overlapping_pairs() == 0
+    gaps = {(s.kind, s.point.unit.code) for row in shortages(Unit.id.is_not(None), first=date(2000, 1, 1))
+            for s in row.sessions}
+    assert gaps == {(RuleKind.WEEKLY, "652702100"),  # 艾比湖镇 shares 阿拉套街道's one duty lawyer
+                    (RuleKind.MONTHLY, "652722100001")}  # 精河镇's first community has no adviser
