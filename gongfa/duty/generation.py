@@ -125,7 +125,7 @@ class _Planner:
             if rule_id in rule_ids:
                 self.have[rule_id].add(scheduled)
         units = list({r.point.unit_id: r.point.unit for r in rules}.values())
-        self.holidays = holidays_of_units(first, window_last, units)
+        self.holidays = holidays_of_units(window_first, window_last, units)
         stations = [r.point_id for r in rules if r.kind == RuleKind.WEEKLY]
         self.members: dict[int, list[Membership]] = defaultdict(list)
         if stations:
