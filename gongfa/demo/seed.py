@@ -43,6 +43,13 @@ SHORT = {
 }
 
 
+# Townships whose firm sends the duty lawyer of another of its townships, having no one else: the two
+# stations' Wednesday mornings cannot both be sat, and the second shows as short (township → the other one).
+SHARED_DUTY = {
+    "652702100": "652702001",  # 艾比湖镇 shares 阿拉套街道's one duty lawyer (新疆阿拉套律师事务所)
+}
+
+
 class _Names:
     """Hands out people from the demo name list in a fixed, repeatable order."""
 
@@ -338,30 +345,35 @@ def seed() -> dict[str, int]:
         if code != "652701":
             member(person(f"admin-{code}"), county, Role.BUREAU_ADMIN, "法律服务科")
 
-    # Each firm: three duty lawyers and one liaison (DESIGN §1); the first firm's first is "lawyer".
-    lawyers = {}
-    for county_code, county_firms in firms.items():
-        for fi, firm in enumerate(county_firms):
-            for li in range(4):
-                username = "lawyer" if (county_code == "652701" and fi == 0 and li == 0) \
-                    else f"lawyer-{county_code}-{fi + 1}-{li + 1}"
-                lawyers.setdefault(firm.id, []).append(person(username, firm=firm))
-
-    head_done = mediator_done = officer_done = False
+    # A firm serves each of its townships with three duty lawyers of their own, plus one liaison for the
+    # firm (DESIGN §1): its stations' Wednesday mornings can all be sat at once. 小营盘镇's first is "lawyer".
+    # One small firm is short on purpose (SHARED_DUTY): the duty pages have a shortage to show.
+    firm_of, teams = {}, {}
     for t_index, (t_code, town) in enumerate(townships.items()):
         county_firms = firms[town.parent.code]
-        firm = county_firms[0] if t_code == "652701100" else county_firms[t_index % len(county_firms)]
-        firm_lawyers = lawyers[firm.id]
+        firm_of[t_code] = county_firms[0] if t_code == "652701100" else county_firms[t_index % len(county_firms)]
+        if t_code in SHARED_DUTY:
+            teams[t_code] = teams[SHARED_DUTY[t_code]]
+            continue
+        size = 1 if t_code in SHARED_DUTY.values() else 3
+        teams[t_code] = [person("lawyer" if (t_code == "652701100" and k == 0) else f"lawyer-{t_code}-{k + 1}",
+                                firm=firm_of[t_code]) for k in range(size)]
+    for county_code, county_firms in firms.items():
+        for fi, firm in enumerate(county_firms):
+            person(f"lawyer-{county_code}-{fi + 1}-liaison", firm=firm)
+
+    head_done = mediator_done = officer_done = False
+    for t_code, town in townships.items():
         if SHORT.get(t_code) != "firm":
-            org.create_assignment(kind=AssignmentKind.FIRM_TOWNSHIP, unit=town, firm=firm, starts_on=SINCE)
+            org.create_assignment(kind=AssignmentKind.FIRM_TOWNSHIP, unit=town, firm=firm_of[t_code],
+                                  starts_on=SINCE)
         if SHORT.get(t_code) != "head":
             username = "head" if (t_code == "652701100" and not head_done) else f"head-{t_code}"
             head_done = head_done or username == "head"
             member(person(username), town, Role.STATION_HEAD, "司法所所长")
-        duty = firm_lawyers[t_index % 3]
-        if t_code == "652701100":
-            duty = next(u for u in firm_lawyers if u.username == "lawyer")
-        member(duty, town, Role.LAWYER, "值班律师")
+        team = teams[t_code]
+        for lawyer in team:
+            member(lawyer, town, Role.LAWYER, "值班律师")
         n_mediators = 1 if SHORT.get(t_code) == "mediator2" else 2
         for m in range(n_mediators):
             username = "mediator" if (t_code == "652701100" and m == 0 and not mediator_done) \
@@ -378,9 +390,9 @@ def seed() -> dict[str, int]:
                 officer_done = officer_done or username == "officer"
                 member(person(username), village, Role.OFFICER, "综治专干")
             if SHORT.get(v["code"]) != "adviser":
-                adviser = firm_lawyers[v_index % 4]
+                adviser = team[v_index % len(team)]
                 if t_code == "652701100":
-                    adviser = duty  # the demo "lawyer" advises every 小营盘镇 village
+                    adviser = team[0]  # the demo "lawyer" advises every 小营盘镇 village
                 org.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=village, lawyer=adviser,
                                       starts_on=SINCE)
             if SHORT.get(v["code"]) != "mediator":

@@ -6,6 +6,9 @@ of these a person may take on a session is decided here, once: ``may`` (the pers
 (the person and the session's state now), which both the pages (the buttons) and the views (403) ask; the
 actions themselves refuse any state the same rules do not allow (``ServiceError``).
 
+No action puts a lawyer in two places at once: accepting, proposing a date, substituting and swapping refuse
+a clash (``clashes.refuse_clash``).
+
 Services flush and audit; views commit. Every action names the version the person saw: if someone else
 changed the session in between, the action is refused with a clear message instead of silently
 overwriting (DutySession.version is also SQLAlchemy's version counter).
@@ -21,6 +24,7 @@ from gongfa.audit import services as audit
 from gongfa.auth.scope import Scope
 from gongfa.clock import BEIJING
 from gongfa.db import db, utcnow
+from gongfa.duty.clashes import refuse_clash
 from gongfa.duty.holidays import holidays_between, is_working_day
 from gongfa.duty.models import OPEN_STATUSES, ChangeKind, DutySession, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
@@ -116,6 +120,7 @@ def accept(session: DutySession, *, actor: User, version: int | None) -> DutySes
     """Accept an assigned session (lawyer), or the other side's proposed date (lawyer or officer)."""
     _fresh(session, version)
     _require(session, "accept", actor=actor)
+    refuse_clash(session.lawyer, session.on, session.starts_at, session.ends_at, field=None, ignore=[session.id])
     if session.needs_substitute and session.lawyer_id == actor.id:
         session.needs_substitute = False
     with audit.tracking(session, "session.accept"):
@@ -157,6 +162,7 @@ def propose(session: DutySession, *, actor: User, on: date, version: int | None,
     _require(session, "propose", actor=actor)
     if on not in allowed_days(session, today):
         raise ServiceError(_l("请选择本月内今天以后的工作日。"), "on")
+    refuse_clash(session.lawyer, on, session.starts_at, session.ends_at, field="on", ignore=[session.id])
     with audit.tracking(session, "session.propose"):
         session.log(ChangeKind.PROPOSED, actor_id=actor.id, from_on=session.on, to_on=on)
         session.on = on
@@ -209,6 +215,7 @@ def substitute(session: DutySession, *, actor: User, lawyer: User, reason: str, 
         raise ServiceError(_l("请选择律师。"), "lawyer_id")
     if lawyer.id == session.lawyer_id:
         raise ServiceError(_l("请选择另一位律师。"), "lawyer_id")
+    refuse_clash(lawyer, session.on, session.starts_at, session.ends_at, field="lawyer_id", ignore=[session.id])
     with audit.tracking(session, "session.substitute"):
         session.log(ChangeKind.SUBSTITUTED, actor_id=actor.id, reason=reason, from_lawyer_id=session.lawyer_id,
                     to_lawyer_id=lawyer.id)
@@ -236,6 +243,9 @@ def swap(session: DutySession, other: DutySession, *, actor: User, reason: str, 
     if other.point_id != session.point_id or other.lawyer_id is None or other.lawyer_id == session.lawyer_id:
         raise ServiceError(_l("只能和同一工作站另一位律师的值班互换。"), "other_id")
     a, b = session.lawyer, other.lawyer
+    # Each takes the other's day and gives up their own: neither may already sit elsewhere at the new hours.
+    refuse_clash(b, session.on, session.starts_at, session.ends_at, field="other_id", ignore=[session.id, other.id])
+    refuse_clash(a, other.on, other.starts_at, other.ends_at, field="other_id", ignore=[session.id, other.id])
     with audit.tracking(session, "session.swap"), audit.tracking(other, "session.swap"):
         for s, old, new in ((session, a, b), (other, b, a)):
             s.log(ChangeKind.SWAPPED, actor_id=actor.id, reason=reason, from_lawyer_id=old.id if old else None,

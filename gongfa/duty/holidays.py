@@ -96,9 +96,22 @@ def _ancestor_ids(unit: Unit) -> list[int]:
 def holidays_between(first: date, last: date, unit: Unit | None = None) -> dict[date, Holiday]:
     """Days off and make-up days that apply to ``unit`` (national, Xinjiang, and its own local ones)."""
     local = _ancestor_ids(unit) if unit is not None else []
-    rows = db.session.scalars(select(Holiday).where(
+    return _by_day(db.session.scalars(select(Holiday).where(
         Holiday.on.between(first, last),
-        or_(Holiday.scope != HolidayScope.LOCAL, Holiday.unit_id.in_(local))))
+        or_(Holiday.scope != HolidayScope.LOCAL, Holiday.unit_id.in_(local)))))
+
+
+def holidays_of_units(first: date, last: date, units: list[Unit]) -> dict[int, dict[date, Holiday]]:
+    """``holidays_between`` for several units at once, in one query (by unit id)."""
+    rows = list(db.session.scalars(select(Holiday).where(Holiday.on.between(first, last))))
+    result = {}
+    for unit in units:
+        local = set(_ancestor_ids(unit))
+        result[unit.id] = _by_day(r for r in rows if r.scope != HolidayScope.LOCAL or r.unit_id in local)
+    return result
+
+
+def _by_day(rows) -> dict[date, Holiday]:
     result: dict[date, Holiday] = {}
     for row in rows:
         # A Xinjiang or local day off wins over a national make-up working day.

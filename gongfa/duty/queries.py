@@ -1,8 +1,10 @@
-"""Reading sessions: a lawyer's, a place's, the station head's substitution tasks, what the public page shows."""
+"""Reading sessions: a lawyer's, a place's, the station head's substitution tasks, the sessions nobody can sit
+(shortages), what the public page shows."""
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
@@ -37,14 +39,57 @@ def sessions_at(unit_filter, *, first: date, last: date) -> list[DutySession]:
         .order_by(DutySession.on, Unit.code)))
 
 
-def substitution_tasks(unit_filter) -> list[DutySession]:
-    """Open sessions a lawyer declined, for the station head."""
+# An open Wednesday or village visit with nobody to sit it: no free lawyer when it was generated (the firm has
+# fewer duty lawyers than stations at that hour, the adviser is busy all month) or none there at all.
+_WITHOUT_LAWYER = and_(DutySession.lawyer_id.is_(None), DutySession.kind != RuleKind.EXTRA,
+                       DutySession.status.in_(OPEN_STATUSES))
+
+
+def substitution_tasks(unit_filter, *, today: date | None = None) -> list[DutySession]:
+    """Open sessions a lawyer declined, and those from ``today`` on that have no lawyer, for the station head."""
+    without_lawyer = _WITHOUT_LAWYER if today is None else and_(_WITHOUT_LAWYER, DutySession.on >= today)
     return list(db.session.scalars(
         select(DutySession).join(ServicePoint, ServicePoint.id == DutySession.point_id)
         .join(Unit, Unit.id == ServicePoint.unit_id)
         .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer))
-        .where(unit_filter, DutySession.needs_substitute.is_(True), DutySession.status.in_(OPEN_STATUSES))
-        .order_by(DutySession.on)))
+        .where(unit_filter, DutySession.status.in_(OPEN_STATUSES),
+               or_(DutySession.needs_substitute.is_(True), without_lawyer))
+        .order_by(DutySession.on, Unit.code)))
+
+
+@dataclass
+class Shortage:
+    """Sessions at the same day and hours that nobody sits: ``short`` lawyers are missing then."""
+
+    on: date
+    starts_at: time
+    ends_at: time
+    sessions: list[DutySession]
+
+    @property
+    def short(self) -> int:
+        """How many lawyers are missing at those hours."""
+        return len(self.sessions)
+
+
+def shortages(unit_filter, *, first: date, last: date | None = None) -> list[Shortage]:
+    """Open Wednesdays and village visits in scope with no lawyer, by day and hours (which places, how many
+    lawyers short), from ``first`` on."""
+    stmt = (select(DutySession).join(ServicePoint, ServicePoint.id == DutySession.point_id)
+            .join(Unit, Unit.id == ServicePoint.unit_id)
+            .options(joinedload(DutySession.point).joinedload(ServicePoint.unit))
+            .where(unit_filter, _WITHOUT_LAWYER, DutySession.on >= first)
+            .order_by(DutySession.on, DutySession.starts_at, DutySession.ends_at, Unit.code))
+    if last is not None:
+        stmt = stmt.where(DutySession.on <= last)
+    rows: list[Shortage] = []
+    for session in db.session.scalars(stmt):
+        if rows and (rows[-1].on, rows[-1].starts_at, rows[-1].ends_at) == (session.on, session.starts_at,
+                                                                             session.ends_at):
+            rows[-1].sessions.append(session)
+        else:
+            rows.append(Shortage(session.on, session.starts_at, session.ends_at, [session]))
+    return rows
 
 
 def next_visit(point: ServicePoint, today: date) -> DutySession | None:

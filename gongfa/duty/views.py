@@ -38,7 +38,7 @@ from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
-from gongfa.web.outcomes import form_status, service_errors
+from gongfa.web.outcomes import field_error, form_status, service_errors
 from gongfa.web.params import safe_next, small_int
 from gongfa.web.rendering import local_name, render_page
 
@@ -89,9 +89,13 @@ def _after_action(session: DutySession, error: str = ""):
     return redirect(_back(url_for("duty.session_show", session_id=session.id)), 303)
 
 
-def _run(session: DutySession, action, **kwargs):
+def _run(session: DutySession, action, *, form=None, **kwargs):
     """Run one action on the session: the one place in this module where a refusal (a broken rule, or someone
-    else's change since the page was loaded) becomes the message on the card, never a 500."""
+    else's change since the page was loaded) becomes the message on the card, never a 500.
+
+    With ``form``, a refusal that names one of its fields (the lawyer chosen is already on duty elsewhere then)
+    goes next to that field instead, and None is returned: the caller shows the form again (422).
+    """
     try:
         with db.session.begin_nested():  # a refusal undoes the action's work only
             action(session, actor=current_user, version=_version(), **kwargs)
@@ -103,6 +107,9 @@ def _run(session: DutySession, action, **kwargs):
         db.session.commit()
         return _after_action(session)
     db.session.refresh(session)  # what is there now, not what the person saw
+    if form is not None and error.field in form._fields:
+        field_error(form, error.message, error.field)
+        return None
     return _after_action(session, str(error.message))
 
 
@@ -181,9 +188,12 @@ def session_propose(session_id: int):
     if not _may(session, "propose"):
         abort(403)
     form = _propose_form(session, request.form)
-    if not form.validate_on_submit():
-        return _show_session(session, form, status=form_status(form))
-    return _run(session, actions.propose, on=date.fromisoformat(form.on.data), today=clock.today())
+    if form.validate_on_submit():
+        response = _run(session, actions.propose, form=form, on=date.fromisoformat(form.on.data),
+                        today=clock.today())
+        if response is not None:
+            return response
+    return _show_session(session, form, status=form_status(form))
 
 
 @bp.route("/sessions/<int:session_id>/substitute", methods=["GET", "POST"])
@@ -198,7 +208,9 @@ def session_substitute(session_id: int):
                               for u in people_services.lawyers() if u.id != session.lawyer_id]
     if form.validate_on_submit():
         lawyer = db.session.get(people_services.User, form.lawyer_id.data) or abort(404)
-        return _run(session, actions.substitute, lawyer=lawyer, reason=form.reason.data or "")
+        response = _run(session, actions.substitute, form=form, lawyer=lawyer, reason=form.reason.data or "")
+        if response is not None:
+            return response
     return render_page("duty/substitute.html", s=session, form=form, status=form_status(form))
 
 
@@ -214,7 +226,10 @@ def session_swap(session_id: int):
     form.other_id.choices = [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in candidates]
     if form.validate_on_submit():
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
-        return _run(session, lambda s, **kw: actions.swap(s, other, **kw), reason=form.reason.data or "")
+        response = _run(session, lambda s, **kw: actions.swap(s, other, **kw), form=form,
+                        reason=form.reason.data or "")
+        if response is not None:
+            return response
     return render_page("duty/swap.html", s=session, form=form, status=form_status(form))
 
 
@@ -259,7 +274,7 @@ def station_month(unit_id: int, year: int, month: int):
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = last + timedelta(days=1)
     return render_page("duty/station_month.html", unit=unit, first=first, weeks=weeks, by_day=by_day,
-                       tasks=queries.substitution_tasks(Unit.path.startswith(unit.path)),
+                       tasks=queries.substitution_tasks(Unit.path.startswith(unit.path), today=clock.today()),
                        holidays=holidays_between(first, last, unit), prev_month=prev_month,
                        next_month=next_month, today=clock.today())
 
@@ -293,11 +308,14 @@ def compliance():
     flt = current_scope().unit_filter(*READERS)
     villages = village_months(flt, month=month, today=today)
     lawyers = lawyer_hours(flt, month=month)
+    # This month and the next: about as far as the Wednesdays are generated ahead.
+    short_last = (month + timedelta(days=62)).replace(day=1) - timedelta(days=1)
+    shortages = queries.shortages(flt, first=month, last=short_last)
     if request.args.get("format") == "xlsx":
         return send_file(BytesIO(exports.compliance_workbook(villages, lawyers, month)), mimetype=XLSX,
                          as_attachment=True, download_name=f"compliance-{month:%Y-%m}.xlsx")
     return render_page("duty/compliance.html", villages=villages, lawyers=lawyers, month=month,
-                       flags=FLAG_TITLES)
+                       flags=FLAG_TITLES, shortages=shortages, short_last=short_last)
 
 
 @bp.route("/generate", methods=["POST"])
@@ -308,8 +326,12 @@ def generate():
         abort(400)
     points = org_services.points_in(current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))
     created = generation.generate_all(first=clock.today(), points=points)
+    short = sum(row.short for row in queries.shortages(current_scope().unit_filter(*SUPERVISORS),
+                                                       first=clock.today()))
     db.session.commit()
     flash(_("已生成 %(n)d 条新的值班安排；已有的不会重复生成。", n=created), "success")
+    if short:
+        flash(_("有 %(n)d 次值班没有空闲的律师，已列在“履职情况”的“值班缺律师”中。", n=short), "error")
     return redirect(_back(url_for("home.index")), 303)
 
 

@@ -54,8 +54,10 @@ OFFERED = re.compile(r'(?:action|href)="/duty/sessions/(\d+)/(' + "|".join(ACTIO
 
 
 def _make(world, scenario: str) -> tuple[DutySession, DutySession]:
-    """The scenario's session, and another lawyer's open session at the same place to swap with."""
+    """The scenario's session, and another lawyer's open session at the same place to swap with; the sessions
+    made for earlier scenarios are cancelled, so they hold nobody's hours (no action meets a clash)."""
     where, status, proposed_by, on, _allowed = SCENARIOS[scenario]
+    db.session.execute(db.update(DutySession).values(status=SessionStatus.CANCELLED))
     point = org.point_of(world.units[where])
     kind = RuleKind.WEEKLY if where == "T1" else RuleKind.MONTHLY
     scheduled = on if kind == RuleKind.WEEKLY else on.replace(day=1)
