@@ -5,8 +5,8 @@ Debian's Chromium, throttled through the DevTools protocol, against gunicorn on 
 1. a resident opens the village page (the QR code on the notice board): first paint, DOMContentLoaded
    and the load event, from the browser's own navigation timing; the budget is the load event within 3 s;
 2. a resident opens the public booking form of the first session offered, fills it in and sends it;
-3. a lawyer opens the login page, logs in, opens "my visits", taps "accept" and waits for the confirmed
-   card; the budget is 6 s from the tap to the confirmed page.
+3. a lawyer opens the login page, types (5 s, not counted), logs in, opens "my visits", taps "accept" and
+   waits for the confirmed card; the budget is 6 s from the tap to the confirmed page.
 
 Every page load starts in a fresh browser context with its cache cleared; each journey runs ``--runs``
 times (default 3) and the median is printed, with the bytes on the wire and the scripts each page fetched.
@@ -33,11 +33,16 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VILLAGE = "652701100001"  # 营盘社区, the demo officer's community
 VILLAGE_BUDGET, CONFIRM_BUDGET = 3.0, 6.0
-# Navigation timing of the current document, in seconds from the start of the navigation.
-TIMING_JS = """() => { const n = performance.getEntriesByType('navigation')[0];
-  const p = performance.getEntriesByName('first-contentful-paint')[0];
-  return {fcp: p ? p.startTime / 1000 : null, dcl: n.domContentLoadedEventEnd / 1000,
-          load: n.loadEventEnd / 1000}; }"""
+TYPING_MS = 5000  # a user name and a password typed on a phone (not counted in any step)
+# Navigation timing of the current document, in seconds from the start of the navigation (first paint can be
+# reported after the load event: wait for it).
+TIMING_JS = """() => new Promise(resolve => new PerformanceObserver((list, observer) => {
+  const p = list.getEntriesByName('first-contentful-paint')[0];
+  if (!p) return;
+  observer.disconnect();
+  const n = performance.getEntriesByType('navigation')[0];
+  resolve({fcp: p.startTime / 1000, dcl: n.domContentLoadedEventEnd / 1000, load: n.loadEventEnd / 1000});
+}).observe({type: 'paint', buffered: true}))"""
 
 
 class Throttled:
@@ -109,6 +114,7 @@ def confirm_flow(browser, base: str) -> list[tuple[str, float, int]]:
         steps.append((name, time.perf_counter() - start, t.bytes))
 
     step("open login page (cold cache)", lambda: page.goto(base + "/auth/login", wait_until="load"))
+    page.wait_for_timeout(TYPING_MS)  # the lawyer types her name and password: the link is idle meanwhile
 
     def log_in():
         page.fill("#username", "lawyer")
