@@ -74,8 +74,14 @@ MEASURE_JS = r"""(min) => {
                  + `${Math.round(r.width)}x${Math.round(r.height)}`);
     }
   }
-  const spills = [...document.querySelectorAll('td, th')].filter(c => c.scrollWidth > c.clientWidth + 1)
-    .map(c => `"${c.innerText.trim().slice(0, 24)}" ${c.scrollWidth}>${c.clientWidth}`);
+  // Content reaching past its cell's edge, on either side (scrollWidth misses a right-to-left spill).
+  const spills = [...document.querySelectorAll('td, th')].filter(c => c.checkVisibility()).map(c => {
+    const box = c.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(c);
+    const content = range.getBoundingClientRect();
+    const empty = !content.width && !content.height;
+    return {c, over: empty ? 0 : Math.max(box.left - content.left, content.right - box.right)};
+  }).filter(({over}) => over > 1).map(({c, over}) => `"${c.innerText.trim().slice(0, 24)}" by ${Math.round(over)} px`);
   // A stacked table (its header row hidden on a phone) must name each cell's column beside the value.
   const words = t => t.replace(/\s+/g, ' ').trim();
   const unnamed = [];
