@@ -96,7 +96,8 @@ def _css_path(browser: Browser) -> str:
 def repeat_visit(base: str) -> str:
     """What a second visit costs for CSS and htmx: their cache headers and a conditional request."""
     b = Browser(base)
-    _s, body, headers = b.get("/auth/login")
+    b.login("lawyer")  # a signed-in page: it loads htmx and app.js (residents' pages load neither)
+    _s, body, headers = b.get("/duty/my")
     page = b.text(body, headers)
     lines = []
     for path in re.findall(r'(?:href|src)="(/static/[^"]+\?v=\w+)"', page):

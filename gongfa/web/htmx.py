@@ -1,11 +1,25 @@
-"""The only module that reads or writes htmx's ``HX-*`` headers (STYLE §2.6).
+"""The only module that reads or writes htmx's ``HX-*`` headers (STYLE §2.6), and the one that knows
+which attributes make htmx act on a page.
 
 We write these few lines ourselves rather than use htmx-flask (0.1.0, 2022: a missing comma fuses
 two swap names) or flask-htmx (a thin request wrapper): the whole contract is below, and keeping it
 in one file makes an htmx 4 upgrade (renamed headers) a one-file change.
 """
 
+import re
+
 from flask import Response, request
+
+# An attribute, inside a tag, that makes htmx do something: send a request (hx-get … hx-delete, or a
+# boosted link or form), run an hx-on handler or load an extension. htmx reads data-hx-* as well. Modifiers
+# such as hx-target, hx-disabled-elt or hx-boost="false" do nothing on their own.
+_ACTIVE_ATTRIBUTE = re.compile(
+    r"""<[a-zA-Z][^<>]*?\s(?:data-)?hx-(?:(?:get|post|put|patch|delete|ext)\s*=|on[:-]|boost\s*=\s*["']?true)""")
+
+
+def uses_htmx(html: str) -> bool:
+    """True when rendered ``html`` has an element htmx would act on (so the page must load htmx)."""
+    return _ACTIVE_ATTRIBUTE.search(html) is not None
 
 
 def is_htmx() -> bool:

@@ -1,5 +1,6 @@
 """render_page(): a whole page or one of its blocks for htmx; template helpers and filters."""
 
+import re
 from datetime import date, datetime
 
 from flask import Flask, current_app, make_response, render_template
@@ -24,6 +25,16 @@ def render_page(template: str, *, fragments: dict[str, str] | None = None, statu
     body = render_block(template, block, **ctx) if block else render_template(template, **ctx)
     response = make_response(body, status)
     return htmx.add_vary(response)
+
+
+# What static/js/app.js does: focus an error summary, keep drafts of forms marked data-draft.
+_APP_JS_WORK = re.compile(r'<[^<>]*?\s(?:id="error-summary"|data-draft=)')
+
+
+def uses_app_js(html: str) -> bool:
+    """True when rendered ``html`` has work for app.js (with htmx loaded it is always wanted: it also
+    acts after each swap)."""
+    return _APP_JS_WORK.search(html) is not None
 
 
 def current_locale_code() -> str:
@@ -109,3 +120,4 @@ def init_app(app: Flask) -> None:
         bj_datetime=bj_datetime, fmt_date=fmt_date, mask_phone=mask_phone, mask_id=mask_id, number=format_decimal,
     )
     app.jinja_env.globals.update(name_field=name_field)
+    app.jinja_env.tests.update(using_htmx=htmx.uses_htmx, using_app_js=uses_app_js)
