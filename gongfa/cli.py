@@ -179,11 +179,19 @@ duty_cli = AppGroup("duty", help="Duty calendars: generate sessions, close month
 def duty_generate(weeks: int, months: int):
     """Generate the coming sessions of every active rule (idempotent; run it daily from cron)."""
     from gongfa.db import db
-    from gongfa.duty import generation
+    from gongfa.duty import generation, queries
+    from gongfa.org.models import Unit
 
     created = generation.generate_all(first=clock.today(), weeks=weeks, months=months)
+    short = queries.shortages(Unit.id.is_not(None), first=clock.today())
     db.session.commit()
     click.echo(f"sessions created: {created}")
+    if short:
+        # Whoever runs it from cron reads the mail: the places no lawyer is free for, by day and hours.
+        click.echo(f"sessions without a free lawyer: {sum(row.short for row in short)}")
+        for row in short:
+            places = ", ".join(f"{s.point.unit.code} {s.point.unit.name_zh}" for s in row.sessions)
+            click.echo(f"  {row.on.isoformat()} {row.starts_at:%H:%M}-{row.ends_at:%H:%M}: {places}")
 
 
 @duty_cli.command("close-month")

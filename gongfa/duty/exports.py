@@ -51,8 +51,9 @@ def ics_response(sessions: list[DutySession]):
     return response
 
 
-def compliance_workbook(villages, lawyers, month) -> bytes:
-    """The month's compliance as .xlsx: one sheet per village, one per lawyer."""
+def compliance_workbook(villages, lawyers, month, shortages=()) -> bytes:
+    """The month's compliance as .xlsx: one sheet for the villages, one for the lawyers, and one for the
+    Wednesdays and visits no lawyer is free for (``duty.queries.shortages``), one row per place."""
     book = Workbook()
     ws = book.active
     ws.title = str(_l("村居月月见"))
@@ -70,7 +71,13 @@ def compliance_workbook(villages, lawyers, month) -> bytes:
         ws2.append([row.lawyer.full_name, row.hours, row.required,
                     ", ".join(d.isoformat() for d in row.weekly_short), row.lectures,
                     str(_l("达标") if row.ok else _l("未达标"))])
-    for sheet in (ws, ws2):
+    ws3 = book.create_sheet(str(_l("值班缺律师")))
+    ws3.append([str(h) for h in (_l("日期"), _l("时间"), _l("缺少律师"), _l("区划代码"), _l("服务点"))])
+    for row in shortages:
+        hours = f"{row.starts_at:%H:%M}–{row.ends_at:%H:%M}"
+        for s in row.sessions:
+            ws3.append([row.on.isoformat(), hours, row.short, s.point.unit.code, local_name(s.point)])
+    for sheet in (ws, ws2, ws3):
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

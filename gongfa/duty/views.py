@@ -312,7 +312,7 @@ def compliance():
     short_last = (month + timedelta(days=62)).replace(day=1) - timedelta(days=1)
     shortages = queries.shortages(flt, first=month, last=short_last)
     if request.args.get("format") == "xlsx":
-        return send_file(BytesIO(exports.compliance_workbook(villages, lawyers, month)), mimetype=XLSX,
+        return send_file(BytesIO(exports.compliance_workbook(villages, lawyers, month, shortages)), mimetype=XLSX,
                          as_attachment=True, download_name=f"compliance-{month:%Y-%m}.xlsx")
     return render_page("duty/compliance.html", villages=villages, lawyers=lawyers, month=month,
                        flags=FLAG_TITLES, shortages=shortages, short_last=short_last)

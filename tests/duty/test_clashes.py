@@ -3,9 +3,11 @@ accepting, proposing, swapping and substituting refuse a clash."""
 
 import re
 from datetime import date, time
+from io import BytesIO
 
 import pytest
 from freezegun import freeze_time
+from openpyxl import load_workbook
 from sqlalchemy import event
 
 from gongfa.db import db
@@ -378,6 +380,21 @@ def test_the_head_and_the_bureau_see_which_stations_and_weeks_are_short(short, c
     other.post("/auth/login", data={"username": "county2", "password": PASSWORD})
     elsewhere = element(other.get("/duty/compliance?month=2026-12").text, "shortages")
     assert "每次值班都有律师" in elsewhere and not rows(elsewhere)
+
+
+@freeze_time("2026-11-23 09:00:00+08:00")
+def test_the_clerk_gets_the_shortages_in_excel_and_cron_mails_them(short, client, auth, runner):
+    result = runner.invoke(args=["duty", "generate"])  # what cron runs every night
+    assert result.exit_code == 0, result.output
+    assert "sessions without a free lawyer: 8" in result.output
+    assert result.output.count(f"{short.units['T1'].code} ") == 8 and "2026-12-02 10:00-14:00" in result.output
+    auth.login("county")
+    book = load_workbook(BytesIO(client.get("/duty/compliance?month=2026-12&format=xlsx").data))
+    sheet = book["值班缺律师"]
+    lines = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(lines) == 7  # the same seven December and January Wednesdays the page lists
+    assert all(line[2] == 1 and line[3] == short.units["T1"].code and line[1] == "10:00–14:00" for line in lines)
+    assert lines[0][0] == "2026-12-02"
 
 
 @pytest.mark.parametrize("app_config", [{"DEMO": True}])
