@@ -222,3 +222,19 @@ def test_no_template_prints_a_length_of_time_other_than_through_hm():
                 offenders.append(f"{path.relative_to(TEMPLATES)}:{number}")
     assert not offenders, offenders
 
+
+@pytest.mark.parametrize("app_config", [{"DEMO": True}])
+def test_the_demo_attendance_is_plausible_but_for_one_flagged_example(runner, app):
+    """No 00:00 check-in and no 0.02-hour visit in the demo: every check-in inside its window, and exactly one
+    flagged attendance, left for the demo officer of 营盘社区 to see before countersigning."""
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    attended = db.session.scalars(db.select(DutySession).where(DutySession.checked_out_at.is_not(None))).all()
+    assert len(attended) > 100
+    with app.test_request_context():
+        for s in attended:
+            assert attendance.check_in_refusal(s, s.checked_in_at) is None, (s.on, s.checked_in_at)
+            assert s.minutes > 0
+        flagged = [s for s in attended if attendance.session_flags(s)]
+    assert [(s.point.unit.code, s.status, _codes(attendance.session_flags(s))) for s in flagged] == [
+        ("652701100001", SessionStatus.DONE, ["short"])]
