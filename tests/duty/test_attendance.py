@@ -238,3 +238,15 @@ def test_the_demo_attendance_is_plausible_but_for_one_flagged_example(runner, ap
         flagged = [s for s in attended if attendance.session_flags(s)]
     assert [(s.point.unit.code, s.status, _codes(attendance.session_flags(s))) for s in flagged] == [
         ("652701100001", SessionStatus.DONE, ["short"])]
+
+
+def test_the_heads_month_marks_a_flagged_visit_waiting_for_a_countersignature(world, client, auth):
+    flagged = _session(world, status=SessionStatus.DONE, checked_in=_bj(10, 0), checked_out=_bj(10, 1))
+    _session(world, where="V1", status=SessionStatus.DONE, on=date(2026, 11, 24),
+             checked_in=_bj(10, 0, day=date(2026, 11, 24)), checked_out=_bj(14, 0, day=date(2026, 11, 24)))
+    with freeze_time(_bj(15, 0)):
+        auth.login("head")
+        page = client.get(f"/duty/stations/{world.units['T1'].id}/2026/11").text
+    assert page.count("时长待核实") == 1
+    link = page.index(f"/duty/sessions/{flagged.id}\"")
+    assert link < page.index("时长待核实") < page.index("</a>", link)
