@@ -56,6 +56,13 @@ DEFAULTS: dict = {
         "summer": [["10:00", "14:00"], ["16:00", "20:00"]],
         "winter": [["10:00", "14:00"], ["15:30", "19:30"]],
     },
+    # The day's facts (README "Duty calendars"): check-in opens this many minutes before a session starts and
+    # closes at its end; attendance shorter than MIN_DUTY_MINUTES (None: half the planned session), or a
+    # check-in/out more than ATTENDANCE_TOLERANCE_MINUTES from the planned start/end, is flagged to whoever
+    # countersigns it (never refused: the officer or head judges).
+    "CHECKIN_OPENS_MINUTES": 60,
+    "MIN_DUTY_MINUTES": None,
+    "ATTENDANCE_TOLERANCE_MINUTES": 30,
     # Mediation categories (code, Chinese name): None = the MoJ statistics list in gongfa/mediation/categories.py.
     # A site list replaces it; names not in the catalogs then show in Chinese until translated.
     "MEDIATION_CATEGORIES": None,

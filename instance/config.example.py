@@ -20,3 +20,9 @@ SECRET_KEY = "change me: python3 -c 'import secrets; print(secrets.token_hex(32)
 # PUBLIC_BASE_URL = "https://gongfa.example.cn"
 
 # COMPLAINT_PHONE = "0909-2231348"
+
+# Check-in and attendance (README "Duty calendars"): check-in opens 60 minutes before a session; attendance
+# under half the session (or under MIN_DUTY_MINUTES) or 30 minutes off the planned start/end is flagged.
+# CHECKIN_OPENS_MINUTES = 60
+# MIN_DUTY_MINUTES = 90
+# ATTENDANCE_TOLERANCE_MINUTES = 30

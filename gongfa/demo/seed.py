@@ -104,7 +104,7 @@ LOG_SAMPLES = [
 
 
 def _demo_worklog(today) -> None:
-    """Work-log entries for the visits that happened (countersigned), and a few this week still to sign."""
+    """Work-log entries for the visits that happened: countersigned, or still to sign (the flagged example)."""
     from datetime import datetime
 
     from gongfa.clock import BEIJING
@@ -114,7 +114,7 @@ def _demo_worklog(today) -> None:
 
     rng = random.Random(2026)
     sessions = db.session.scalars(select(DutySession).where(
-        DutySession.status.in_([SessionStatus.COUNTERSIGNED, SessionStatus.CONFIRMED]),
+        DutySession.status.in_([SessionStatus.COUNTERSIGNED, SessionStatus.DONE]),
         DutySession.lawyer_id.isnot(None), DutySession.on <= today)).all()
     for s in sessions:
         start = s.checked_in_at.astimezone(BEIJING) if s.checked_in_at else datetime.combine(s.on, s.starts_at)
@@ -231,14 +231,23 @@ def _demo_history(today) -> None:
 
     rng = random.Random(348)
     sessions = db.session.scalars(db.select(DutySession).where(DutySession.status == SessionStatus.PLANNED)).all()
+    example = _short_visit_example(sessions, today)
     for s in sessions:
         if s.lawyer_id is None:
             continue
         roll = rng.random()
-        if s.on < today and roll < 0.85:
+        if s is example:  # the flagged example (README "Duty calendars"): left after 35 minutes, not yet signed
+            s.checked_in_at = datetime.combine(s.on, s.starts_at, tzinfo=BEIJING) + timedelta(minutes=5)
+            s.checked_out_at = s.checked_in_at + timedelta(minutes=35)
+            s.status = SessionStatus.DONE
+            for kind in (ChangeKind.ACCEPTED, ChangeKind.CHECKED_IN, ChangeKind.CHECKED_OUT):
+                s.changes.append(SessionChange(kind=kind, actor_id=s.lawyer_id))
+        elif s.on < today and roll < 0.85:
+            # Real days: in within 20 minutes of the start, out around the planned end (no flags).
             start = datetime.combine(s.on, s.starts_at, tzinfo=BEIJING) + timedelta(minutes=rng.randrange(0, 20))
             s.checked_in_at = start
-            s.checked_out_at = start + timedelta(hours=rng.choice([2, 3, 4, 4.5]))
+            s.checked_out_at = (datetime.combine(s.on, s.ends_at, tzinfo=BEIJING)
+                                + timedelta(minutes=rng.choice([-20, -5, 10, 25])))
             s.status = SessionStatus.COUNTERSIGNED
             s.countersigned_at = s.checked_out_at + timedelta(minutes=30)
             officer = _local_officer(s)
@@ -250,6 +259,17 @@ def _demo_history(today) -> None:
             s.status = SessionStatus.CONFIRMED
             s.changes.append(SessionChange(kind=ChangeKind.ACCEPTED, actor_id=s.lawyer_id))
     db.session.flush()
+
+
+def _short_visit_example(sessions, today):
+    """Last month's visit to 营盘社区 (the demo officer's community): the one deliberately flagged attendance,
+    so the officer sees what a flag looks like before countersigning (gongfa/duty/attendance.py)."""
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    for s in sessions:
+        if (s.lawyer_id is not None and s.point.unit.code == "652701100001" and s.kind.value == "monthly"
+                and last_month <= s.on < today.replace(day=1)):
+            return s
+    return None
 
 
 def _local_officer(session) -> int | None:

@@ -6,6 +6,12 @@ of these a person may take on a session is decided here, once: ``may`` (the pers
 (the person and the session's state now), which both the pages (the buttons) and the views (403) ask; the
 actions themselves refuse any state the same rules do not allow (``ServiceError``).
 
+Check-in is offered all day on the session's day, but the action itself takes it only from
+``CHECKIN_OPENS_MINUTES`` before the start to the end, and check-out only a minute or more after check-in
+(``attendance``): a phone page is loaded long before it is tapped, and a tap too early should say when check-in
+opens rather than find no button. Countersigning is never refused for odd hours; their flags are shown to the
+person signing and kept in the audit event (``hour_flags``).
+
 No action puts a lawyer in two places at once: accepting, proposing a date, substituting and swapping refuse
 a clash (``clashes.refuse_clash``).
 
@@ -24,6 +30,7 @@ from gongfa.audit import services as audit
 from gongfa.auth.scope import Scope
 from gongfa.clock import BEIJING
 from gongfa.db import db, utcnow
+from gongfa.duty.attendance import check_in_refusal, check_out_refusal, session_flags
 from gongfa.duty.clashes import refuse_clash
 from gongfa.duty.holidays import holidays_between, is_working_day
 from gongfa.duty.models import OPEN_STATUSES, ChangeKind, DutySession, RuleKind, SessionStatus
@@ -172,10 +179,13 @@ def propose(session: DutySession, *, actor: User, on: date, version: int | None,
 
 
 def check_in(session: DutySession, *, actor: User, version: int | None, now: datetime | None = None) -> DutySession:
-    """The lawyer arrives (on the day only)."""
+    """The lawyer arrives: on the day, from a set time before the start until the end."""
     now = now or utcnow()
     _fresh(session, version)
     _require(session, "check_in", actor=actor, today=now.astimezone(BEIJING).date())
+    refusal = check_in_refusal(session, now)
+    if refusal is not None:
+        raise refusal
     with audit.tracking(session, "session.check_in"):
         session.status = SessionStatus.CHECKED_IN
         session.checked_in_at = now
@@ -184,10 +194,13 @@ def check_in(session: DutySession, *, actor: User, version: int | None, now: dat
 
 
 def check_out(session: DutySession, *, actor: User, version: int | None, now: datetime | None = None) -> DutySession:
-    """The lawyer leaves; the hours are computed from check-in and check-out."""
+    """The lawyer leaves (a minute or more after arriving); the hours are computed from check-in and check-out."""
     now = now or utcnow()
     _fresh(session, version)
     _require(session, "check_out", actor=actor)
+    refusal = check_out_refusal(session, now)
+    if refusal is not None:
+        raise refusal
     with audit.tracking(session, "session.check_out"):
         session.status = SessionStatus.DONE
         session.checked_out_at = now
@@ -196,14 +209,19 @@ def check_out(session: DutySession, *, actor: User, version: int | None, now: da
 
 
 def countersign(session: DutySession, *, actor: User, version: int | None) -> DutySession:
-    """The officer (village) or station head confirms the visit happened: name and time recorded."""
+    """The officer (village) or station head confirms the visit happened: name and time recorded, and the
+    hour flags they were shown (a flagged session can still be signed: they know the day's reasons)."""
     _fresh(session, version)
     _require(session, "countersign", actor=actor)
-    with audit.tracking(session, "session.countersign"):
-        session.status = SessionStatus.COUNTERSIGNED
-        session.countersigned_by_id = actor.id
-        session.countersigned_at = utcnow()
-        session.log(ChangeKind.COUNTERSIGNED, actor_id=actor.id)
+    before = audit.snapshot(session)
+    session.status = SessionStatus.COUNTERSIGNED
+    session.countersigned_by_id = actor.id
+    session.countersigned_at = utcnow()
+    session.log(ChangeKind.COUNTERSIGNED, actor_id=actor.id)
+    db.session.flush()
+    b, a = audit.changes(before, audit.snapshot(session))
+    audit.record("session.countersign", session, before=b,
+                 after={**a, "hour_flags": [f.code for f in session_flags(session)]})
     return session
 
 

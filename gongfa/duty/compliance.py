@@ -30,15 +30,25 @@ class LawyerHours:
     """A lawyer's hours in a month at the villages they advise, against the rule."""
 
     lawyer: User
-    hours: float = 0.0
-    required: float = 0.0
+    minutes: int = 0  # served this month (printed h:mm)
+    required_minutes: int = 0
     weekly_short: list[date] = field(default_factory=list)  # weeks under 2 h (subdistrict villages)
     lectures: int = 0  # this quarter
 
     @property
+    def hours(self) -> float:
+        """Decimal hours served, for the .xlsx export (screens print ``minutes`` as h:mm)."""
+        return round(self.minutes / 60, 2)
+
+    @property
+    def required(self) -> float:
+        """Decimal hours required, for the .xlsx export."""
+        return round(self.required_minutes / 60, 2)
+
+    @property
     def ok(self) -> bool:
         """Meets the monthly hours, the weekly minimum and one lecture a quarter."""
-        return self.hours >= self.required and not self.weekly_short and self.lectures >= 1
+        return self.minutes >= self.required_minutes and not self.weekly_short and self.lectures >= 1
 
 
 FLAG_TITLES = {"no_date_by_20th": _l("20日前未确认日期"), "missed": _l("本月未来村")}
@@ -84,7 +94,7 @@ def lawyer_hours(unit_filter, *, month: date) -> list[LawyerHours]:
             continue
         row = by_lawyer.setdefault(a.lawyer.id, LawyerHours(lawyer=a.lawyer))
         subdistrict = a.unit.parent is not None and a.unit.parent.kind == "街道"
-        row.required = max(row.required, 8.0 if subdistrict else 4.0)
+        row.required_minutes = max(row.required_minutes, 8 * 60 if subdistrict else 4 * 60)
         village_ids[a.lawyer.id].add(a.unit_id)
         if subdistrict:
             subdistrict_villages[a.lawyer.id].add(a.unit_id)
@@ -94,20 +104,19 @@ def lawyer_hours(unit_filter, *, month: date) -> list[LawyerHours]:
         select(DutySession).options(joinedload(DutySession.point))
         .where(DutySession.lawyer_id.in_(by_lawyer), DutySession.on.between(quarter_start, quarter_end),
                DutySession.status.in_([SessionStatus.DONE, SessionStatus.COUNTERSIGNED])))
-    weekly: dict[tuple[int, date], float] = defaultdict(float)
+    weekly: dict[tuple[int, date], int] = defaultdict(int)
     for s in sessions:
         row = by_lawyer[s.lawyer_id]
         if s.extra_kind == ExtraKind.LECTURE:
             row.lectures += 1
         if month <= s.on <= last and s.point.unit_id in village_ids[s.lawyer_id]:
-            row.hours += s.hours
-            weekly[(s.lawyer_id, s.on - timedelta(days=s.on.weekday()))] += s.hours
+            row.minutes += s.minutes
+            weekly[(s.lawyer_id, s.on - timedelta(days=s.on.weekday()))] += s.minutes
     for lawyer_id, row in by_lawyer.items():
-        row.hours = round(row.hours, 2)
         if subdistrict_villages[lawyer_id]:
             monday = month - timedelta(days=month.weekday())
             while monday <= last:
-                if weekly[(lawyer_id, monday)] < 2.0:
+                if weekly[(lawyer_id, monday)] < 2 * 60:
                     row.weekly_short.append(monday)
                 monday += timedelta(days=7)
     return sorted(by_lawyer.values(), key=lambda r: r.lawyer.full_name)

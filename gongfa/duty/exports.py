@@ -65,8 +65,9 @@ def compliance_workbook(villages, lawyers, month, shortages=()) -> bytes:
                    s.lawyer.full_name if s and s.lawyer else "", s.on.isoformat() if s else "",
                    str(s.status.title) if s else "", str(FLAG_TITLES.get(row.flag, ""))])
     ws2 = book.create_sheet(str(_l("律师工作时长")))
-    ws2.append([str(h) for h in (_l("律师"), _l("本月小时数"), _l("要求小时数"), _l("不足2小时的周"),
-                                 _l("本季度讲座"), _l("是否达标"))])
+    # Decimal hours are numbers Excel can add up; the header says so (screens print h:mm).
+    ws2.append([str(h) for h in (_l("律师"), _l("本月小时数（小时，小数）"), _l("要求小时数（小时，小数）"),
+                                 _l("不足2小时的周"), _l("本季度讲座"), _l("是否达标"))])
     for row in lawyers:
         ws2.append([row.lawyer.full_name, row.hours, row.required,
                     ", ".join(d.isoformat() for d in row.weekly_short), row.lectures,

@@ -172,11 +172,22 @@ class DutySession(TimestampMixin, db.Model):
     changes: Mapped[list["SessionChange"]] = relationship(back_populates="session", order_by="SessionChange.id")
 
     @property
-    def hours(self) -> float:
-        """Hours between check-in and check-out (0 until checked out)."""
+    def minutes(self) -> int:
+        """Whole minutes between check-in and check-out as the clock showed them (0 until checked out).
+
+        Counted from minute to minute (10:00:59 → 10:01:00 is one minute), as the times are shown; printed
+        with the ``hm`` filter as h:mm.
+        """
         if self.checked_in_at and self.checked_out_at:
-            return round((self.checked_out_at - self.checked_in_at).total_seconds() / 3600, 2)
-        return 0.0
+            start = self.checked_in_at.replace(second=0, microsecond=0)
+            end = self.checked_out_at.replace(second=0, microsecond=0)
+            return max(int((end - start).total_seconds()) // 60, 0)
+        return 0
+
+    @property
+    def hours(self) -> float:
+        """The same as decimal hours, for .xlsx cells and ledger digests only: screens and PDFs print h:mm."""
+        return round(self.minutes / 60, 2)
 
     def log(self, kind: "ChangeKind", *, actor_id: int | None, reason: str = "", from_lawyer_id: int | None = None,
             to_lawyer_id: int | None = None, from_on: date | None = None, to_on: date | None = None) -> None:

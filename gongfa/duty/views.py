@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
-from gongfa.duty import actions, bp, exports, feeds, generation, queries
+from gongfa.duty import actions, attendance, bp, exports, feeds, generation, queries
 from gongfa.duty.actions import SUPERVISORS
 from gongfa.duty.compliance import FLAG_TITLES, lawyer_hours, village_months
 from gongfa.duty.forms import (
@@ -47,6 +47,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A template global (not a context variable) so that imported macros such as the session card see it.
 bp.add_app_template_global(holiday_title, "holiday_title")
+bp.add_app_template_global(attendance.session_flags, "session_flags")  # shown on the card before countersigning
 
 
 def _session(session_id: int) -> DutySession:

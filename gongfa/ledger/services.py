@@ -140,9 +140,9 @@ class Volume:
     records: list[dict] = field(default_factory=list)
 
     @property
-    def hours(self) -> float:
-        """Hours served in the period, from the entries."""
-        return round(sum(e.hours for e in self.entries), 1)
+    def minutes(self) -> int:
+        """Minutes served in the period, from the entries (printed h:mm)."""
+        return sum(e.minutes for e in self.entries)
 
     @property
     def visits_done(self) -> int:
@@ -198,10 +198,15 @@ class StatRow:
     unit: Unit
     adviser: str
     visits: int = 0
-    hours: float = 0.0
+    minutes: int = 0  # served, from the entries (printed h:mm)
     counts: Counter = field(default_factory=Counter)
     rated: int = 0
     satisfied: int = 0
+
+    @property
+    def hours(self) -> float:
+        """Decimal hours, for the .xlsx export and the frozen snapshot (screens and PDFs print h:mm)."""
+        return round(self.minutes / 60, 1)
 
     @property
     def satisfaction(self) -> int | None:
@@ -240,7 +245,7 @@ def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], St
         row = row_for(path)
         if row is not None:
             row.counts[e.category.value] += 1
-            row.hours += e.hours
+            row.minutes += e.minutes
     sessions = db.session.scalars(
         select(Unit.path).select_from(DutySession).join(ServicePoint, ServicePoint.id == DutySession.point_id)
         .join(Unit, Unit.id == ServicePoint.unit_id)
@@ -266,10 +271,8 @@ def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], St
             adviser = advisers.get(row.unit.id)
             row.adviser = adviser.lawyer.full_name if adviser and adviser.lawyer else ""
     rows = list(row_of_path.values())
-    for row in rows:
-        row.hours = round(row.hours, 1)
     total = StatRow(unit=parent, adviser="", visits=sum(r.visits for r in rows),
-                    hours=round(sum(r.hours for r in rows), 1), counts=sum((r.counts for r in rows), Counter()),
+                    minutes=sum(r.minutes for r in rows), counts=sum((r.counts for r in rows), Counter()),
                     rated=sum(r.rated for r in rows), satisfied=sum(r.satisfied for r in rows))
     return rows, total
 

@@ -89,6 +89,17 @@ def fmt_date(value: date | None, fmt: str = "medium") -> str:
     return format_date(value, fmt) if value else ""
 
 
+def hm(minutes: int | None) -> str:
+    """A length of time as hours and minutes, "3:45" (never 3.75 or 0.02): the one way the app prints hours.
+
+    Whole minutes in, as the models count them (``DutySession.minutes``, ``WorkLogEntry.minutes``); sums of
+    a month run past 24 ("100:05"). Digits and a colon read the same in the right-to-left languages.
+    """
+    minutes = int(minutes or 0)
+    sign, minutes = ("-", -minutes) if minutes < 0 else ("", minutes)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
 def mask_phone(phone: str | None) -> str:
     """138****1234: masked in the data, not drawn over (DESIGN §6)."""
     p = phone or ""
@@ -117,7 +128,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         ut=ut, ltr=ltr, isolate=isolate, isolate_ltr=isolate_ltr, local_name=local_name,
-        bj_datetime=bj_datetime, fmt_date=fmt_date, mask_phone=mask_phone, mask_id=mask_id, number=format_decimal,
+        bj_datetime=bj_datetime, fmt_date=fmt_date, hm=hm, mask_phone=mask_phone, mask_id=mask_id,
+        number=format_decimal,
     )
     app.jinja_env.globals.update(name_field=name_field)
     app.jinja_env.tests.update(using_htmx=htmx.uses_htmx, using_app_js=uses_app_js)

@@ -104,10 +104,15 @@ class WorkLogEntry(TimestampMixin, db.Model):
     amendments: Mapped[list["Amendment"]] = relationship(back_populates="entry", order_by="Amendment.id")
 
     @property
-    def hours(self) -> float:
-        """Length in hours (0.5 steps are common)."""
+    def minutes(self) -> int:
+        """Length in whole minutes (printed with the ``hm`` filter as h:mm)."""
         minutes = (self.ends_at.hour * 60 + self.ends_at.minute) - (self.starts_at.hour * 60 + self.starts_at.minute)
-        return round(max(minutes, 0) / 60, 2)
+        return max(minutes, 0)
+
+    @property
+    def hours(self) -> float:
+        """The same as decimal hours, for .xlsx cells and ledger digests only: screens and PDFs print h:mm."""
+        return round(self.minutes / 60, 2)
 
     @property
     def locked(self) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa.audit import services as audit
 from gongfa.auth.scope import Scope
 from gongfa.db import db, utcnow
+from gongfa.duty.attendance import HourFlag, work_flags
 from gongfa.duty.models import DutySession
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
@@ -127,15 +128,29 @@ def update_entry(entry: WorkLogEntry, *, actor: User, version: int | None, submi
     return entry
 
 
+def entry_flags(entry: WorkLogEntry) -> list[HourFlag]:
+    """What about an entry's hours the officer should look at before countersigning: for an entry written at a
+    visit, the visit's attendance (too short, far from the planned hours, none recorded) and the entry's hours
+    far outside the visit's. An entry for a matter outside any visit has none (a five-minute call is a service)."""
+    if entry.session is None:
+        return []
+    return work_flags(entry.session, served_on=entry.served_on, starts_at=entry.starts_at, ends_at=entry.ends_at)
+
+
 def countersign(entries: list[WorkLogEntry], *, actor: User) -> int:
-    """The village officer (or station head) confirms entries: name and time recorded, then locked."""
+    """The village officer (or station head) confirms entries: name and time recorded, then locked.
+
+    A flagged entry can be signed (the officer knows the day); the flags shown are kept in the audit event."""
     done = 0
     for entry in entries:
         if not _possible(entry, EntryAction.COUNTERSIGN):
             continue
-        with audit.tracking(entry, "worklog.countersign"):
-            entry.status, entry.countersigned_by_id, entry.countersigned_at = (EntryStatus.COUNTERSIGNED, actor.id,
-                                                                                 utcnow())
+        before = audit.snapshot(entry)
+        entry.status, entry.countersigned_by_id, entry.countersigned_at = EntryStatus.COUNTERSIGNED, actor.id, utcnow()
+        db.session.flush()
+        b, a = audit.changes(before, audit.snapshot(entry))
+        audit.record("worklog.countersign", entry, before=b,
+                     after={**a, "hour_flags": [f.code for f in entry_flags(entry)]})
         done += 1
     return done
 
@@ -177,7 +192,8 @@ def entries_at(unit_filter, *, first: date, last: date, lawyer: User | None = No
     stmt = (select(WorkLogEntry).join(ServicePoint, ServicePoint.id == WorkLogEntry.point_id)
             .join(Unit, Unit.id == ServicePoint.unit_id)
             .options(joinedload(WorkLogEntry.point).joinedload(ServicePoint.unit), joinedload(WorkLogEntry.lawyer),
-                     joinedload(WorkLogEntry.countersigned_by), selectinload(WorkLogEntry.amendments))
+                     joinedload(WorkLogEntry.countersigned_by), selectinload(WorkLogEntry.amendments),
+                     joinedload(WorkLogEntry.session))  # its hour flags
             .where(unit_filter, WorkLogEntry.served_on.between(first, last))
             .order_by(WorkLogEntry.served_on.desc(), WorkLogEntry.starts_at.desc()))
     if lawyer is not None:

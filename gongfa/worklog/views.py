@@ -25,6 +25,9 @@ from gongfa.worklog.forms import AmendForm, EntryForm, SignForm
 from gongfa.worklog.models import Category, EntryStatus, Mode, Referral, WorkLogEntry
 from gongfa.worklog.services import EntryAction
 
+# The entry's hour flags, shown wherever it can be countersigned (list, entry page), before the button.
+bp.add_app_template_global(services.entry_flags, "entry_flags")
+
 READERS = (Role.OFFICER, Role.STATION_HEAD, Role.BUREAU_ADMIN, Role.INSPECTOR, Role.MEDIATOR)
 
 

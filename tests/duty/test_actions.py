@@ -16,7 +16,7 @@ from gongfa.db import db
 from gongfa.duty.models import DutySession, RuleKind, SessionStatus
 from gongfa.org import services as org
 
-NOW = "2026-11-23 09:00:00+08:00"  # a Monday
+NOW = "2026-11-23 10:30:00+08:00"  # a Monday, on duty (check-in opened at 9:00, ARRIVED at 10:00)
 TODAY = date(2026, 11, 23)
 ACTIONS = ("accept", "check_in", "check_out", "countersign", "decline", "propose", "substitute", "swap")
 ROLES = ("lawyer", "lawyer2", "officer", "head", "county")

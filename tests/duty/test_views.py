@@ -93,7 +93,7 @@ def test_check_in_and_out_on_the_day_computes_hours(cal, client, auth):
         auth.login("lawyer")
         v = db.session.get(DutySession, s.id).version
         response = client.post(f"/duty/sessions/{s.id}/check_out", data={"version": v}, headers=HX)
-        assert "4.5" in response.text
+        assert "4:30" in response.text and "4.5" not in response.text  # h:mm, never decimal hours
     assert db.session.get(DutySession, s.id).hours == 4.5
 
 

@@ -140,7 +140,7 @@ def test_statistics_pdf_and_excel_for_the_township_and_the_county(logged, client
     auth.login("head")
     t1 = logged.units["T1"]
     text = re.sub(r"\s+", "", pdftotext(client.get(f"/ledger/statistics/{t1.id}.pdf?year=2026&quarter=4").data))
-    assert "合计" in text and "营盘社区" in text and "25.5" in text
+    assert "合计" in text and "营盘社区" in text and "25:30" in text and "25.5" not in text  # h:mm on paper
     book = load_workbook(BytesIO(client.get(f"/ledger/statistics/{t1.id}.xlsx?year=2026&quarter=4").data))
     sheet = book.active
     last = [c.value for c in sheet[sheet.max_row]]
