@@ -86,6 +86,8 @@ def _refusal(session: DutySession, action: str, *, actor_id: int, today: date) -
     buttons follow."""
     if session.status not in WHEN[action]:
         return ServiceError(_l("这条安排现在的状态是“%(status)s”，不能这样操作。", status=session.status.title))
+    if action in ("accept", "decline") and session.needs_substitute and session.lawyer_id == actor_id:
+        return ServiceError(_l("您已说明不能来，司法所正在安排替班。"))  # the station head acts now, not she
     if action == "accept" and session.status == SessionStatus.PROPOSED and session.proposed_by_id == actor_id:
         return ServiceError(_l("这个日期是您提议的，要等对方确认。"))
     if action == "propose" and session.kind != RuleKind.MONTHLY:
@@ -121,8 +123,6 @@ def accept(session: DutySession, *, actor: User, version: int | None) -> DutySes
     _fresh(session, version)
     _require(session, "accept", actor=actor)
     refuse_clash(session.lawyer, session.on, session.starts_at, session.ends_at, field=None, ignore=[session.id])
-    if session.needs_substitute and session.lawyer_id == actor.id:
-        session.needs_substitute = False
     with audit.tracking(session, "session.accept"):
         session.status = SessionStatus.CONFIRMED
         session.log(ChangeKind.ACCEPTED, actor_id=actor.id, to_on=session.on)
