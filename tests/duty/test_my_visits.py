@@ -255,3 +255,16 @@ def test_check_in_and_out_with_htmx_then_the_card_points_to_the_work_log(week, c
         answer = card(response.text, s)
         assert "已签退" in answer and f"/log/new?session={s.id}" in answer
         assert f"/log/new?session={s.id}" in card(client.get("/duty/my").text, s)  # still waiting for its log
+
+
+@freeze_time(TODAY)
+def test_the_officer_proposing_on_the_village_page_goes_back_to_that_card(week, client, auth):
+    s = _at(week, "V1", kind=RuleKind.MONTHLY)
+    village = f"/duty/villages/{week.units['V1'].id}"
+    auth.login("officer")
+    assert 'name="next" value="' + village + '"' in client.get(village).text
+    response = client.post(f"/duty/sessions/{s.id}/propose", data={"version": s.version, "on": "2026-11-27",
+                                                                    "next": village}, headers=BOOSTED)
+    assert response.headers["HX-Location"] == f"{village}#session-{s.id}"
+    page = client.get(village).text
+    assert "等对方确认" in card(page, s) and "等对方确认" in live_region(page)
