@@ -92,6 +92,8 @@ def _refusal(session: DutySession, action: str, *, actor_id: int, today: date) -
         return ServiceError(_l("这个日期是您提议的，要等对方确认。"))
     if action == "propose" and session.kind != RuleKind.MONTHLY:
         return ServiceError(_l("只有每月来村的日期可以提议。"), "on")
+    if action == "accept" and today is not None and session.on < today:  # a day gone by: choose another
+        return ServiceError(_l("这一天已经过去，不能再接受。"))
     if action == "check_in" and today != session.on:
         return ServiceError(_l("只能在值班当天签到。"))
     return None
@@ -121,7 +123,7 @@ def _require(session: DutySession, action: str, *, actor: User, today: date | No
 def accept(session: DutySession, *, actor: User, version: int | None) -> DutySession:
     """Accept an assigned session (lawyer), or the other side's proposed date (lawyer or officer)."""
     _fresh(session, version)
-    _require(session, "accept", actor=actor)
+    _require(session, "accept", actor=actor, today=utcnow().astimezone(BEIJING).date())
     refuse_clash(session.lawyer, session.on, session.starts_at, session.ends_at, field=None, ignore=[session.id])
     with audit.tracking(session, "session.accept"):
         session.status = SessionStatus.CONFIRMED

@@ -229,6 +229,7 @@ def busy(world):
     return world
 
 
+@freeze_time("2026-11-23 09:00:00+08:00")  # before that Wednesday: a day gone by is not accepted at all
 def test_accepting_a_second_place_at_the_same_hours_is_refused(busy):
     lawyer = busy.users["lawyer"]
     other = _sitting(busy, "T3", lawyer, WED, time(13, 0), time(15, 0))  # an older double booking

@@ -106,6 +106,10 @@ def test_my_visits_puts_what_waits_for_the_lawyer_first(week, client, auth):
     assert f'id="session-{today.id}"' in waiting and "/check_in" in card(waiting, today)
     assert f'id="session-{next_wed.id}"' in waiting and "/accept" in card(waiting, next_wed)
     assert f'id="session-{village.id}"' in waiting and "另选日期" in card(waiting, village)
+    assert "/accept" not in card(waiting, village)  # a day gone by is not accepted
+    refused = client.post(f"/duty/sessions/{village.id}/accept", data={"version": village.version},
+                          headers=card_target(village))
+    assert refused.status_code == 409 and db.session.get(DutySession, village.id).status == SessionStatus.PLANNED
     assert f'id="session-{unwritten.id}"' in waiting
     assert f"/log/new?session={unwritten.id}" in card(waiting, unwritten)
     assert f'id="session-{written.id}"' not in page  # its log is written: nothing waits
