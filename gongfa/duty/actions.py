@@ -93,10 +93,14 @@ def _refusal(session: DutySession, action: str, *, actor_id: int, today: date) -
     buttons follow."""
     if session.status not in WHEN[action]:
         return ServiceError(_l("这条安排现在的状态是“%(status)s”，不能这样操作。", status=session.status.title))
+    if action in ("accept", "decline") and session.needs_substitute and session.lawyer_id == actor_id:
+        return ServiceError(_l("您已说明不能来，司法所正在安排替班。"))  # the station head acts now, not she
     if action == "accept" and session.status == SessionStatus.PROPOSED and session.proposed_by_id == actor_id:
         return ServiceError(_l("这个日期是您提议的，要等对方确认。"))
     if action == "propose" and session.kind != RuleKind.MONTHLY:
         return ServiceError(_l("只有每月来村的日期可以提议。"), "on")
+    if action == "accept" and today is not None and session.on < today:  # a day gone by: choose another
+        return ServiceError(_l("这一天已经过去，不能再接受。"))
     if action == "check_in" and today != session.on:
         return ServiceError(_l("只能在值班当天签到。"))
     return None
@@ -126,10 +130,8 @@ def _require(session: DutySession, action: str, *, actor: User, today: date | No
 def accept(session: DutySession, *, actor: User, version: int | None) -> DutySession:
     """Accept an assigned session (lawyer), or the other side's proposed date (lawyer or officer)."""
     _fresh(session, version)
-    _require(session, "accept", actor=actor)
+    _require(session, "accept", actor=actor, today=utcnow().astimezone(BEIJING).date())
     refuse_clash(session.lawyer, session.on, session.starts_at, session.ends_at, field=None, ignore=[session.id])
-    if session.needs_substitute and session.lawyer_id == actor.id:
-        session.needs_substitute = False
     with audit.tracking(session, "session.accept"):
         session.status = SessionStatus.CONFIRMED
         session.log(ChangeKind.ACCEPTED, actor_id=actor.id, to_on=session.on)

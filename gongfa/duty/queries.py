@@ -1,10 +1,11 @@
-"""Reading sessions: a lawyer's, a place's, the station head's substitution tasks, the sessions nobody can sit
-(shortages), what the public page shows."""
+"""Reading sessions: a lawyer's (and what of hers waits for her now), a place's, the station head's substitution
+tasks, the sessions nobody can sit (shortages), what the public page shows."""
 
-from dataclasses import dataclass
+import calendar
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, column, or_, select, table
 from sqlalchemy.orm import joinedload
 
 from gongfa.db import db
@@ -27,6 +28,88 @@ def sessions_for_lawyer(lawyer: User, *, first: date, last: date) -> list[DutySe
         select(DutySession).options(joinedload(DutySession.point).joinedload(ServicePoint.unit))
         .where(DutySession.lawyer_id == lawyer.id, DutySession.on.between(first, last))
         .order_by(DutySession.on, DutySession.starts_at)))
+
+
+# Work-log entries name the session they record. The worklog package builds on this one (it imports the duty
+# models), so this module reads the one column it needs by table name instead of importing the model back.
+_LOGGED = table("worklog_entries", column("session_id"), column("lawyer_id"))
+
+# Why a session waits for its lawyer now, in the order "My visits" lists them.
+WAITING = ("check", "accept", "answer", "propose", "write_up")
+MY_PAGE_SIZE = 20
+
+
+@dataclass
+class MyVisits:
+    """What the lawyer's phone page shows first: what waits for her now, then the rest of this week and next."""
+
+    waiting: list[DutySession] = field(default_factory=list)  # most urgent first
+    why: dict[int, str] = field(default_factory=dict)  # session id → one of WAITING
+    soon: list[DutySession] = field(default_factory=list)  # the rest, from today to the end of next week
+    soon_last: date | None = None
+
+
+def _why_waiting(s: DutySession, lawyer: User, today: date, *, horizon: date, logged: set[int]) -> str | None:
+    """Why ``s`` needs its lawyer now, or None (one of WAITING)."""
+    declined = s.needs_substitute  # she said she cannot come: the station head acts, not she
+    if s.status == SessionStatus.CHECKED_IN or (s.status == SessionStatus.CONFIRMED and s.on == today):
+        return "check"
+    if s.status in (SessionStatus.PLANNED, SessionStatus.PROPOSED) and not declined:
+        if s.on < today:  # the month's visit date went by unconfirmed: choose another day of the month
+            return "propose" if s.kind == RuleKind.MONTHLY and s.scheduled_on.replace(day=1) == today.replace(
+                day=1) else None
+        if s.on <= horizon:
+            if s.status == SessionStatus.PLANNED:
+                return "accept"
+            return "answer" if s.proposed_by_id != lawyer.id else None  # the officer's date, hers to accept
+    if s.status in (SessionStatus.DONE, SessionStatus.COUNTERSIGNED) and s.id not in logged:
+        return "write_up"
+    return None
+
+
+def my_visits(lawyer: User, *, today: date) -> MyVisits:
+    """The lawyer's sessions that wait for her (to check in or out today, to accept up to the end of the month
+    or of next week, a village date of this month to choose again, a visit of this month or last with no work
+    log), then her other sessions of this week and next."""
+    soon_last = my_visits_soon_last(today)
+    month_last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    horizon = max(soon_last, month_last)
+    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # the first of last month
+    sessions = sessions_for_lawyer(lawyer, first=first, last=horizon)
+    logged = set(db.session.scalars(select(_LOGGED.c.session_id).where(
+        _LOGGED.c.lawyer_id == lawyer.id, _LOGGED.c.session_id.in_([s.id for s in sessions]))))
+    visits = MyVisits(soon_last=soon_last)
+    for s in sessions:
+        why = _why_waiting(s, lawyer, today, horizon=horizon, logged=logged)
+        if why is not None:
+            visits.why[s.id] = why
+            visits.waiting.append(s)
+        elif today <= s.on <= soon_last:
+            visits.soon.append(s)
+    visits.waiting.sort(key=lambda s: (WAITING.index(visits.why[s.id]), s.on, s.starts_at))
+    return visits
+
+
+def my_visits_soon_last(today: date) -> date:
+    """The last day My visits lists in full: Sunday of next week."""
+    return today + timedelta(days=13 - today.weekday())
+
+
+def has_log(session: DutySession) -> bool:
+    """Whether the session's lawyer has written a work-log entry for it."""
+    return db.session.scalar(select(_LOGGED.c.session_id).where(
+        _LOGGED.c.session_id == session.id, _LOGGED.c.lawyer_id == session.lawyer_id).limit(1)) is not None
+
+
+def lawyer_sessions_page(lawyer: User, *, later_than: date | None = None, before: date | None = None, page: int = 1):
+    """A page of the lawyer's sessions after ``later_than`` (soonest first) or before ``before`` (latest first)."""
+    stmt = (select(DutySession).options(joinedload(DutySession.point).joinedload(ServicePoint.unit))
+            .where(DutySession.lawyer_id == lawyer.id))
+    if later_than is not None:
+        stmt = stmt.where(DutySession.on > later_than).order_by(DutySession.on, DutySession.starts_at)
+    else:
+        stmt = stmt.where(DutySession.on < before).order_by(DutySession.on.desc(), DutySession.starts_at.desc())
+    return db.paginate(stmt, page=page, per_page=MY_PAGE_SIZE, error_out=False)
 
 
 def sessions_at(unit_filter, *, first: date, last: date) -> list[DutySession]:

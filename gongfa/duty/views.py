@@ -7,8 +7,10 @@ carry their modules' names.
 import calendar
 from datetime import date, time, timedelta
 from io import BytesIO
+from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, flash, make_response, redirect, request, send_file, url_for
+from flask import session as browser_session
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -33,13 +35,14 @@ from gongfa.duty.forms import (
 from gongfa.duty.holidays import add_holiday, holiday_title, holidays_between
 from gongfa.duty.models import DutySession, ExtraKind, HolidayPolicy, HolidayScope, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
+from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
 from gongfa.web.outcomes import field_error, form_status, service_errors
-from gongfa.web.params import safe_next, small_int
+from gongfa.web.params import page_arg, safe_next, small_int
 from gongfa.web.rendering import local_name, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,27 +78,73 @@ def _back(default: str) -> str:
     return safe_next(request.form.get("next") or request.args.get("next"), default)
 
 
-def _card(session: DutySession, *, status: int = 200, error: str = ""):
-    """The session card alone (an htmx swap), ≤ 3 KB compressed."""
-    return render_page("duty/card.html", s=session, actions=actions_for(session), error=error,
-                       today=clock.today(), status=status)
+# What the card says after each action (the swap, the decline and a proposed date say more, below).
+SAID = {
+    "accept": _l("已接受。"),
+    "check_in": _l("已签到。"),
+    "check_out": _l("已签退。请写本次工作日志。"),
+    "countersign": _l("已签字确认。"),
+    "substitute": _l("已安排替班。"),
+}
+_NOTICE = "duty_notice"  # in the browser's session: what to say at the card the next page shows (no JavaScript)
 
 
-def _after_action(session: DutySession, error: str = ""):
-    """Answer an action: the updated card for htmx, else back to the page it came from."""
+def _tell(session: DutySession, text: str, *, error: bool = False) -> None:
+    """Leave a message for the card of ``session`` on the page the person goes back to."""
+    browser_session[_NOTICE] = {"id": session.id, "text": str(text), "error": error}
+
+
+def _notice() -> dict | None:
+    """The message left for a card (said once), for pages that show session cards."""
+    return browser_session.pop(_NOTICE, None)
+
+
+def _heading_level(back: str) -> int:
+    """Cards sit under the section headings of My visits (h3), directly under a page's h1 elsewhere (h2)."""
+    return 3 if urlsplit(back).path == url_for("duty.my") else 2
+
+
+def _card(session: DutySession, *, status: int = 200, error: str = "", notice: str = ""):
+    """The session card alone (an htmx swap), ≤ 3 KB compressed: its new state, what happened (also into the
+    page's live region) and focus on its heading."""
+    back = _back("")
+    return render_page("duty/card.html", s=session, actions=actions_for(session), error=error, notice=notice,
+                       back=back, level=_heading_level(back), log=_log_waits(session), today=clock.today(),
+                       status=status)
+
+
+def _log_waits(session: DutySession) -> bool:
+    """The lawyer looking at her session is done there and has not written its work log yet."""
+    return (session.lawyer_id == current_user.id and session.status in (SessionStatus.DONE,
+                                                                        SessionStatus.COUNTERSIGNED)
+            and not queries.has_log(session))
+
+
+def _after_action(session: DutySession, error: str = "", notice: str = ""):
+    """Answer an action so that the person stays at the card she acted on and learns what happened.
+
+    A button on the card (htmx aimed at the card) gets the card alone. Anything else (a page of its own such as
+    decline, propose or swap, boosted or not) goes back to the whole page it came from, at the card, which
+    then shows the message: with htmx by HX-Location (a redirect followed inside XMLHttpRequest loses the
+    #fragment), without JavaScript by a 303.
+    """
+    card_id = f"session-{session.id}"
+    if htmx.targets(card_id):
+        return _card(session, status=409 if error else 200, error=error, notice=notice)
+    _tell(session, error or notice, error=bool(error))
+    url = _back(url_for("duty.session_show", session_id=session.id)).split("#", 1)[0] + "#" + card_id
     if htmx.is_htmx():
-        return _card(session, status=409 if error else 200, error=error)
-    if error:
-        flash(error, "error")
-    return redirect(_back(url_for("duty.session_show", session_id=session.id)), 303)
+        return htmx.add_vary(htmx.hx_location(make_response("", 200), url))
+    return redirect(url, 303)
 
 
-def _run(session: DutySession, action, *, form=None, **kwargs):
+def _run(session: DutySession, action, *, form=None, said: str | None = None, **kwargs):
     """Run one action on the session: the one place in this module where a refusal (a broken rule, or someone
     else's change since the page was loaded) becomes the message on the card, never a 500.
 
     With ``form``, a refusal that names one of its fields (the lawyer chosen is already on duty elsewhere then)
-    goes next to that field instead, and None is returned: the caller shows the form again (422).
+    goes next to that field instead, and None is returned: the caller shows the form again (422). ``said`` is
+    what the card says on success (else the action's entry in SAID).
     """
     try:
         with db.session.begin_nested():  # a refusal undoes the action's work only
@@ -106,7 +155,7 @@ def _run(session: DutySession, action, *, form=None, **kwargs):
         error = caught
     else:
         db.session.commit()
-        return _after_action(session)
+        return _after_action(session, notice=said if said is not None else str(SAID.get(action.__name__, "")))
     db.session.refresh(session)  # what is there now, not what the person saw
     if form is not None and error.field in form._fields:
         field_error(form, error.message, error.field)
@@ -120,14 +169,19 @@ def _run(session: DutySession, action, *, form=None, **kwargs):
 @bp.route("/my")
 @roles_required(Role.LAWYER)
 def my():
-    """My visits: upcoming Wednesdays and village visits, each with its one-tap actions."""
+    """My visits: first what waits for me now, then this week and next; later and earlier ones behind a link."""
     today = clock.today()
-    sessions = queries.sessions_for_lawyer(current_user, first=today - timedelta(days=14),
-                                            last=today + timedelta(days=62))
-    sessions = [s for s in sessions if s.on >= today or s.status in (SessionStatus.CONFIRMED,
-                                                                      SessionStatus.CHECKED_IN)]
-    return render_page("duty/my.html", sessions=sessions, actions={s.id: actions_for(s) for s in sessions},
-                       today=today)
+    show = request.args.get("show")
+    if show in ("later", "past"):
+        page = queries.lawyer_sessions_page(current_user, page=page_arg(), **(
+            {"later_than": queries.my_visits_soon_last(today)} if show == "later" else {"before": today}))
+        sessions, visits = page.items, None
+    else:
+        show, page = None, None
+        visits = queries.my_visits(current_user, today=today)
+        sessions = visits.waiting + visits.soon
+    return render_page("duty/my.html", visits=visits, page=page, show=show, today=today, notice=_notice(),
+                       actions={s.id: actions_for(s) for s in sessions})
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -141,7 +195,7 @@ def session_show(session_id: int):
 def _show_session(session: DutySession, propose_form: ProposeForm | None, *, status: int = 200):
     today = clock.today()
     return render_page("duty/session.html", s=session, actions=actions_for(session), propose_form=propose_form,
-                       history=queries.load_history(session), today=today,
+                       history=queries.load_history(session), today=today, back=_back(""), notice=_notice(),
                        form=propose_form if propose_form is not None and propose_form.errors else None,
                        may_log=session.lawyer_id == current_user.id and session.on <= today, status=status)
 
@@ -167,11 +221,11 @@ def session_decline(session_id: int):
         abort(403)
     form = DeclineForm(version=session.version)
     if form.validate_on_submit():
-        response = _run(session, actions.decline, reason=form.reason.data)
-        if session.needs_substitute:
-            flash(_("已请求替班，司法所会安排其他律师。"), "success")
-        return response
-    return render_page("duty/decline.html", s=session, form=form, status=form_status(form))
+        response = _run(session, actions.decline, form=form, reason=form.reason.data,
+                        said=_("已请求替班，司法所会安排其他律师。"))
+        if response is not None:
+            return response
+    return render_page("duty/decline.html", s=session, form=form, back=_back(""), status=form_status(form))
 
 
 def _propose_form(session: DutySession, formdata=None) -> ProposeForm:
@@ -190,8 +244,9 @@ def session_propose(session_id: int):
         abort(403)
     form = _propose_form(session, request.form)
     if form.validate_on_submit():
-        response = _run(session, actions.propose, form=form, on=date.fromisoformat(form.on.data),
-                        today=clock.today())
+        on = date.fromisoformat(form.on.data)
+        response = _run(session, actions.propose, form=form, on=on, today=clock.today(),
+                        said=_("已提议%(date)s，等对方确认。", date=format_date(on, "full")))
         if response is not None:
             return response
     return _show_session(session, form, status=form_status(form))
@@ -228,10 +283,11 @@ def session_swap(session_id: int):
     if form.validate_on_submit():
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
         response = _run(session, lambda s, **kw: actions.swap(s, other, **kw), form=form,
-                        reason=form.reason.data or "")
+                        reason=form.reason.data or "",
+                        said=_("已换班，这一天由%(name)s值班。", name=other.lawyer.full_name if other.lawyer else ""))
         if response is not None:
             return response
-    return render_page("duty/swap.html", s=session, form=form, status=form_status(form))
+    return render_page("duty/swap.html", s=session, form=form, back=_back(""), status=form_status(form))
 
 
 # --- the officer and the station head ----------------------------------------------------------------
@@ -249,7 +305,7 @@ def village(unit_id: int):
                                     last=today + timedelta(days=92))
     forms = {s.id: _propose_form(s) for s in sessions if "propose" in actions_for(s)}
     return render_page("duty/village.html", unit=unit, sessions=sessions, today=today, propose_forms=forms,
-                       actions={s.id: actions_for(s) for s in sessions})
+                       actions={s.id: actions_for(s) for s in sessions}, notice=_notice())
 
 
 def _month(year: int, month: int) -> date:

@@ -42,6 +42,12 @@ def target() -> str | None:
     return request.headers.get("HX-Target")
 
 
+def targets(element_id: str) -> bool:
+    """True when an htmx element on the page (not a boosted link or form, not a history restore) asked for
+    the element ``element_id`` to be swapped: only then is that element alone the right answer."""
+    return is_htmx() and not is_boosted() and not is_history_restore() and target() == element_id
+
+
 def wants_fragment(allowed: dict[str, str] | None = None) -> str | None:
     """Which template block to render for this request, or None for the whole page.
 

@@ -50,7 +50,7 @@ SCENARIOS = {
     "visit done": ("V1", SessionStatus.DONE, None, TODAY, {"officer": {"countersign"}, "head": {"countersign"}}),
     "visit missed": ("V1", SessionStatus.MISSED, None, date(2026, 11, 26), {}),
 }
-OFFERED = re.compile(r'(?:action|href)="/duty/sessions/(\d+)/(' + "|".join(ACTIONS) + ')"')
+OFFERED = re.compile(r'(?:action|href)="/duty/sessions/(\d+)/(' + "|".join(ACTIONS) + r')(?:\?[^"#]*)?"')
 
 
 def _make(world, scenario: str) -> tuple[DutySession, DutySession]:

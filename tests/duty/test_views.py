@@ -15,7 +15,7 @@ from gongfa.duty.holidays import sync_national_holidays
 from gongfa.duty.models import DutySession, Holiday, RuleKind, SessionStatus
 from gongfa.duty.queries import sessions_for_lawyer
 from gongfa.org import services as org
-from tests.conftest import HX
+from tests.conftest import HX, hx_target
 from tests.web.test_pdf import pdftotext
 
 TODAY = date(2026, 11, 23)  # a Monday; Wednesday 2026-11-25
@@ -32,6 +32,11 @@ def cal(world):
         generate_all(first=date(2026, 11, 1), weeks=6, months=2)
         db.session.commit()
     return world
+
+
+def on_card(s: DutySession) -> dict:
+    """The headers htmx sends for a button on the session's card (it swaps the card)."""
+    return hx_target(f"session-{s.id}")
 
 
 def _session(world, key, on=None, kind=None):
@@ -60,7 +65,7 @@ def test_my_visits_lists_wednesdays_and_village_visits_in_beijing_time(cal, clie
 def test_accept_with_htmx_returns_only_the_card(cal, client, auth):
     auth.login("lawyer")
     s = _session(cal, "T1", date(2026, 11, 25))
-    response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=HX)
+    response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=on_card(s))
     assert response.status_code == 200
     assert "<html" not in response.text and f'id="session-{s.id}"' in response.text
     assert "已确认" in response.text
@@ -72,7 +77,7 @@ def test_accept_without_javascript_redirects_back(cal, client, auth):
     auth.login("lawyer")
     s = _session(cal, "T1", date(2026, 11, 25))
     response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version, "next": "/duty/my"})
-    assert response.status_code == 303 and response.headers["Location"] == "/duty/my"
+    assert response.status_code == 303 and response.headers["Location"] == f"/duty/my#session-{s.id}"
     assert db.session.get(DutySession, s.id).status == SessionStatus.CONFIRMED
 
 
@@ -81,18 +86,19 @@ def test_check_in_and_out_on_the_day_computes_hours(cal, client, auth):
     with freeze_time("2026-11-24 10:00:00+08:00"):
         auth.login("lawyer")
         client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version})
-        early = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version}, headers=HX)
+        early = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version}, headers=on_card(s))
         assert early.status_code == 409 and "只能在值班当天签到" in early.text
     with freeze_time("2026-11-25 10:02:00+08:00"):
         auth.login("lawyer")
         page = client.get("/duty/my").text
         assert "签到" in page
         v = db.session.get(DutySession, s.id).version
-        assert client.post(f"/duty/sessions/{s.id}/check_in", data={"version": v}, headers=HX).status_code == 200
+        checked_in = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": v}, headers=on_card(s))
+        assert checked_in.status_code == 200
     with freeze_time("2026-11-25 14:32:00+08:00"):
         auth.login("lawyer")
         v = db.session.get(DutySession, s.id).version
-        response = client.post(f"/duty/sessions/{s.id}/check_out", data={"version": v}, headers=HX)
+        response = client.post(f"/duty/sessions/{s.id}/check_out", data={"version": v}, headers=on_card(s))
         assert "4:30" in response.text and "4.5" not in response.text  # h:mm, never decimal hours
     assert db.session.get(DutySession, s.id).hours == 4.5
 
@@ -166,10 +172,13 @@ def test_two_people_at_once_the_second_gets_a_message_and_the_current_state(cal,
     lawyer.post("/auth/login", data={"username": "lawyer", "password": "Test.password.1"})
     officer.post("/auth/login", data={"username": "officer", "password": "Test.password.1"})
     assert lawyer.post(f"/duty/sessions/{s.id}/propose", data={"version": seen, "on": "2026-11-27"}).status_code == 303
-    late = officer.post(f"/duty/sessions/{s.id}/propose", data={"version": seen, "on": "2026-11-30"}, headers=HX)
-    assert late.status_code == 409
-    assert "刚刚被别人修改过" in late.text
-    assert "2026年11月27日" in late.text  # the current state, not the officer's stale view
+    # The propose form is a page's (boosted) form: its answer takes the officer back to the card, which says why.
+    late = officer.post(f"/duty/sessions/{s.id}/propose", data={"version": seen, "on": "2026-11-30"},
+                        headers={**HX, "HX-Boosted": "true"})
+    assert late.headers["HX-Location"] == f"/duty/sessions/{s.id}#session-{s.id}"
+    card = officer.get(f"/duty/sessions/{s.id}").text
+    assert "刚刚被别人修改过" in card
+    assert "2026年11月27日" in card  # the current state, not the officer's stale view
     assert db.session.get(DutySession, s.id).on == date(2026, 11, 27)
 
 
@@ -363,7 +372,7 @@ def test_a_change_saved_between_reading_and_writing_is_the_message_on_the_card_n
 
     event.listen(Session, "before_flush", someone_else_saves)
     try:
-        response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=HX)
+        response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version}, headers=on_card(s))
     finally:
         event.remove(Session, "before_flush", someone_else_saves)
     assert landed == [s.id]
