@@ -19,7 +19,7 @@ from gongfa.duty.models import DutySession, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
 from gongfa.org import services as org
 from gongfa.web.rendering import hm
-from tests.conftest import HX
+from tests.conftest import hx_target
 
 DAY = date(2026, 11, 25)  # a Wednesday
 
@@ -92,7 +92,8 @@ def test_a_too_early_check_in_says_why_on_the_card_and_without_javascript(world,
     s = _session(world)
     with freeze_time(_bj(7, 30)):
         auth.login("lawyer")
-        card = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version}, headers=HX)
+        card = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version},
+                           headers=hx_target(f"session-{s.id}"))  # the card's own button
         assert card.status_code == 409
         assert "09:00" in card.text and "签到" in card.text
         plain = client.post(f"/duty/sessions/{s.id}/check_in", data={"version": s.version}, follow_redirects=True)
