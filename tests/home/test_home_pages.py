@@ -111,10 +111,11 @@ def test_the_officers_home_says_what_to_do_first_with_counts_dates_and_deadlines
     # The next session's sign-ups: its date, booked of capacity, and the waitlist.
     nxt = TODAY + timedelta(days=3)
     assert f"{nxt.month}月{nxt.day}日" in page
-    assert re.search(r"已约\s*1\s*/\s*8", page) and re.search(r"候补\s*1", page)
+    text = re.sub(r"<[^>]+>", "", page)
+    assert re.search(r"已约\s*1\s*/\s*8", text) and re.search(r"候补\s*1", text)
     # The judicial-confirmation window and the case open too long, each with its reason.
-    assert "司法确认" in page and "还剩 5 天" in page
-    assert "已受理 45 天" in page
+    assert "共同申请司法确认" in page and "还剩 5 天" in page
+    assert "超过30日未调结" in page and "申请至今 45 天" in page
 
 
 @freeze_time(NOW)
@@ -176,10 +177,10 @@ def test_the_lawyers_home_shows_what_waits_for_her_and_only_her_places(waiting, 
     auth.login("lawyer")
     page = client.get("/").text
     waits = page[page.index('id="waiting"'):page.index('id="places"')]
-    assert f"/duty/my#session-{to_accept.id}" in waits and f"/duty/my#session-{to_propose.id}" in waits
-    assert f"/duty/my#session-{today_visit.id}" in waits
+    assert f"/duty/sessions/{to_accept.id}\"" in waits and f"/duty/sessions/{to_propose.id}#propose" in waits
+    assert f"/duty/sessions/{today_visit.id}\"" in waits
     assert f"/log/new?session={to_write.id}" in waits and f"session={written.id}" not in page
-    assert f"session-{other.id}" not in page
+    assert f"/duty/sessions/{other.id}\"" not in page
     assert 'href="/duty/my"' in waits
     # Her places only: her station and the village she advises, not 吉祥社区 (lawyer2's).
     places = page[page.index('id="places"'):]
