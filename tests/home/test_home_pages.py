@@ -216,3 +216,21 @@ def test_a_home_page_takes_few_statements_and_fits_the_first_round_trip(waiting,
     assert len(statements) <= 10
     css = (Path(app.static_folder) / "css" / "app.css").read_bytes()
     assert len(gzip.compress(page)) + len(gzip.compress(css)) <= 14 * 1024
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("who", ["officer", "head", "lawyer", "mediator"])
+def test_every_link_on_a_home_page_opens_for_its_reader(waiting, world, client, auth, who):
+    """No link on a home page leads to a 403 (the lawyer's and mediator's link to the station month did)."""
+    _session(world, "T1", on=TODAY + timedelta(days=9), status=SessionStatus.PLANNED, needs_substitute=True)
+    _session(world, "V1", on=TODAY + timedelta(days=4), status=SessionStatus.PLANNED)
+    db.session.commit()
+    auth.login(who)
+    page = client.get("/").text
+    main = page[page.index('<main'):page.index('</main>')]
+    hrefs = {h.replace("&amp;", "&").split("#")[0] for h in re.findall(r'href="(/[^"]*)"', main)}
+    assert hrefs
+    for href in sorted(hrefs):
+        if href.endswith(".pdf"):
+            continue
+        assert client.get(href).status_code == 200, href
