@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from gongfa.db import db
+from gongfa.duty.clashes import HOLDING
 from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind, SessionChange, SessionStatus
 from gongfa.org.models import ServicePoint, Unit
 from gongfa.people.models import User
@@ -115,13 +116,14 @@ def week_duty(point: ServicePoint, today: date) -> DutySession | None:
 STAFF_WAITS = ("substitute", "answer", "countersign")
 
 
-def waiting_for_staff(unit_filter, *, user_id: int, today: date, supervisor: bool,
-                      first_few: int = 5) -> dict[str, tuple[int, list[DutySession]]]:
+def waiting_for_staff(unit_filter, *, user_id: int, today: date, supervisor: bool, first_few: int = 5,
+                      substitutes: int = 30) -> dict[str, tuple[int, list[DutySession]]]:
     """Sessions at places in scope that wait for their staff, by what they wait for: (how many, the first few).
 
     ``answer``: a village-visit date proposed by someone else, still open; ``countersign``: done and not yet
     confirmed; with ``supervisor`` (station head, bureau) also ``substitute``: declined or without a lawyer, from
-    ``today`` on. One statement: window functions count each group and rank its sessions oldest first.
+    ``today`` on (up to ``substitutes`` of them, enough to count how many lawyers each day is short). One
+    statement: window functions count each group and rank its sessions oldest first.
     """
     answer = and_(DutySession.status == SessionStatus.PROPOSED, DutySession.on >= today,
                   DutySession.proposed_by_id.is_distinct_from(user_id))
@@ -139,7 +141,8 @@ def waiting_for_staff(unit_filter, *, user_id: int, today: date, supervisor: boo
     rows = db.session.execute(
         select(DutySession, ranked.c.reason, ranked.c.n).join(ranked, ranked.c.id == DutySession.id)
         .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer))
-        .where(ranked.c.rank <= first_few).order_by(DutySession.on, DutySession.starts_at, DutySession.id))
+        .where(ranked.c.rank <= case((ranked.c.reason == "substitute", substitutes), else_=first_few))
+        .order_by(DutySession.on, DutySession.starts_at, DutySession.id))
     found: dict[str, tuple[int, list[DutySession]]] = {}
     for session, why, n in rows:
         found.setdefault(why, (n, []))[1].append(session)
@@ -151,17 +154,16 @@ def clashes_in(unit_filter, *, first: date, limit: int = 20) -> list[tuple[DutyS
     place in scope, with their places and lawyer (left by an older roster or an import: generation and the
     actions refuse new ones). One statement."""
     other = aliased(DutySession)
-    holding = [s for s in SessionStatus if s != SessionStatus.CANCELLED]
     rows = db.session.execute(
         select(DutySession, other).join(other, and_(
             other.lawyer_id == DutySession.lawyer_id, other.on == DutySession.on, other.id != DutySession.id,
             other.starts_at < DutySession.ends_at, DutySession.starts_at < other.ends_at,
-            other.status.in_(holding)))
+            other.status.in_(HOLDING)))
         .join(ServicePoint, ServicePoint.id == DutySession.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
         .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer),
                  joinedload(other.point).joinedload(ServicePoint.unit))
         .where(unit_filter, DutySession.lawyer_id.is_not(None), DutySession.on >= first,
-               DutySession.status.in_(holding))
+               DutySession.status.in_(HOLDING))
         .order_by(DutySession.on, DutySession.starts_at, DutySession.id).limit(limit * 2)).all()
     seen, pairs = set(), []
     for a, b in rows:  # a pair with both places in scope comes twice, once from each side
