@@ -5,10 +5,11 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from sqlalchemy import and_, column, or_, select, table
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, column, func, or_, select, table
+from sqlalchemy.orm import aliased, joinedload
 
 from gongfa.db import db
+from gongfa.duty.clashes import HOLDING
 from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind, SessionChange, SessionStatus
 from gongfa.org.models import ServicePoint, Unit
 from gongfa.people.models import User
@@ -191,3 +192,66 @@ def week_duty(point: ServicePoint, today: date) -> DutySession | None:
         .where(DutySession.point_id == point.id, DutySession.kind == RuleKind.WEEKLY,
                DutySession.on >= monday, DutySession.status != SessionStatus.CANCELLED)
         .order_by(DutySession.on).limit(1))
+
+
+# What waits for a place's staff, in the order the home page lists it: a visit or Wednesday to substitute (declined,
+# or nobody free to sit it), a date the other side proposed, a session done and not yet confirmed.
+STAFF_WAITS = ("substitute", "answer", "countersign")
+
+
+def waiting_for_staff(unit_filter, *, user_id: int, today: date, supervisor: bool, first_few: int = 5,
+                      substitutes: int = 30) -> dict[str, tuple[int, list[DutySession]]]:
+    """Sessions at places in scope that wait for their staff, by what they wait for: (how many, the first few).
+
+    ``answer``: a village-visit date proposed by someone else, still open; ``countersign``: done and not yet
+    confirmed; with ``supervisor`` (station head, bureau) also ``substitute``: declined or without a lawyer, from
+    ``today`` on (up to ``substitutes`` of them, enough to count how many lawyers each day is short). One
+    statement: window functions count each group and rank its sessions oldest first.
+    """
+    answer = and_(DutySession.status == SessionStatus.PROPOSED, DutySession.on >= today,
+                  DutySession.proposed_by_id.is_distinct_from(user_id))
+    whens = [(answer, "answer"), (DutySession.status == SessionStatus.DONE, "countersign")]
+    if supervisor:  # an officer arranges no substitutes: her village's visit without a lawyer is the head's task
+        whens.insert(0, (and_(DutySession.status.in_(OPEN_STATUSES), DutySession.on >= today,
+                              or_(DutySession.needs_substitute.is_(True), _WITHOUT_LAWYER)), "substitute"))
+    reason = case(*whens, else_=None)
+    ranked = (select(DutySession.id.label("id"), reason.label("reason"),
+                     func.count().over(partition_by=reason).label("n"),
+                     func.row_number().over(partition_by=reason, order_by=(DutySession.on, DutySession.starts_at,
+                                                                           DutySession.id)).label("rank"))
+              .join(ServicePoint, ServicePoint.id == DutySession.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
+              .where(unit_filter, reason.is_not(None)).subquery())
+    rows = db.session.execute(
+        select(DutySession, ranked.c.reason, ranked.c.n).join(ranked, ranked.c.id == DutySession.id)
+        .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer))
+        .where(ranked.c.rank <= case((ranked.c.reason == "substitute", substitutes), else_=first_few))
+        .order_by(DutySession.on, DutySession.starts_at, DutySession.id))
+    found: dict[str, tuple[int, list[DutySession]]] = {}
+    for session, why, n in rows:
+        found.setdefault(why, (n, []))[1].append(session)
+    return {why: found[why] for why in STAFF_WAITS if why in found}
+
+
+def clashes_in(unit_filter, *, first: date, limit: int = 20) -> list[tuple[DutySession, DutySession]]:
+    """Pairs of sessions from ``first`` on in which one lawyer is in two places at once, at least one of them at a
+    place in scope, with their places and lawyer (left by an older roster or an import: generation and the
+    actions refuse new ones). One statement."""
+    other = aliased(DutySession)
+    rows = db.session.execute(
+        select(DutySession, other).join(other, and_(
+            other.lawyer_id == DutySession.lawyer_id, other.on == DutySession.on, other.id != DutySession.id,
+            other.starts_at < DutySession.ends_at, DutySession.starts_at < other.ends_at,
+            other.status.in_(HOLDING)))
+        .join(ServicePoint, ServicePoint.id == DutySession.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
+        .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer),
+                 joinedload(other.point).joinedload(ServicePoint.unit))
+        .where(unit_filter, DutySession.lawyer_id.is_not(None), DutySession.on >= first,
+               DutySession.status.in_(HOLDING))
+        .order_by(DutySession.on, DutySession.starts_at, DutySession.id).limit(limit * 2)).all()
+    seen, pairs = set(), []
+    for a, b in rows:  # a pair with both places in scope comes twice, once from each side
+        if (b.id, a.id) not in seen:
+            seen.add((a.id, b.id))
+            pairs.append((a, b))
+    return pairs[:limit]
+

@@ -12,10 +12,10 @@ each step refuses a state the same table does not allow.
 """
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import force_locale
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,6 +26,8 @@ from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind
 from gongfa.errors import ServiceError
 from gongfa.i18n import DEFAULT_LOCALE, _l
 from gongfa.mediation.models import (
+    JUDICIAL_WINDOW_DAYS,
+    OPEN_DAYS_WARNING,
     AgreementKind,
     CaseSource,
     CaseStatus,
@@ -355,3 +357,25 @@ def load(case_id: int) -> MediationCase | None:
         selectinload(MediationCase.follow_ups).joinedload(FollowUp.by),
         joinedload(MediationCase.mediator), joinedload(MediationCase.registered_by))
         .where(MediationCase.id == case_id))
+
+
+# Cases whose agreement is inside the joint judicial-confirmation window (人民调解法 Art. 33) are those with an
+# agreement still being carried out or followed up; a closed case needs nothing more from the committee.
+WINDOW_STATUSES = (CaseStatus.AGREEMENT, CaseStatus.PERFORMED, CaseStatus.FOLLOWED_UP)
+OPEN_CASE_STATUSES = (CaseStatus.APPLIED, CaseStatus.ACCEPTED, CaseStatus.IN_MEDIATION)
+
+
+def cases_with_deadlines(unit_filter, *, today: date, limit: int = 20) -> list[MediationCase]:
+    """Cases in scope with a date to keep: an agreement inside its 30-day judicial-confirmation window, and
+    cases still open more than 30 days after the application; the most urgent first. One statement."""
+    window_opened = today - timedelta(days=JUDICIAL_WINDOW_DAYS)
+    too_old = today - timedelta(days=OPEN_DAYS_WARNING)
+    in_window = and_(MediationCase.status.in_(WINDOW_STATUSES), MediationCase.effective_on >= window_opened)
+    overdue = and_(MediationCase.status.in_(OPEN_CASE_STATUSES), MediationCase.applied_on < too_old)
+    # Days to the deadline: the window's end, or (for overdue cases, already past theirs) the application day.
+    due = case((in_window, MediationCase.effective_on), else_=MediationCase.applied_on)
+    return list(db.session.scalars(
+        select(MediationCase).join(ServicePoint, ServicePoint.id == MediationCase.point_id)
+        .join(Unit, Unit.id == ServicePoint.unit_id)
+        .options(joinedload(MediationCase.point).joinedload(ServicePoint.unit))
+        .where(unit_filter, or_(in_window, overdue)).order_by(due, MediationCase.id).limit(limit)))

@@ -14,7 +14,7 @@ from datetime import date, time, timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -455,3 +455,41 @@ def session_bookings(session: DutySession) -> list[Booking]:
     return list(db.session.scalars(
         select(Booking).options(joinedload(Booking.slot), joinedload(Booking.rating), joinedload(Booking.village))
         .where(Booking.session_id == session.id).order_by(Booking.slot_id.is_(None), Booking.slot_id, Booking.id)))
+
+
+@dataclass
+class NextSignUps:
+    """A place's next session residents can sign up for, and how full it is."""
+
+    session: DutySession
+    booked: int
+    waitlisted: int
+
+    @property
+    def capacity(self) -> int:
+        """Places in all its slots (slot rows are made on the first sign-up; until then the rule's numbers)."""
+        return len(slot_times(self.session)) * self.session.slot_capacity
+
+
+def next_sign_ups(unit_filter, *, today: date) -> list[NextSignUps]:
+    """Each place in scope's next session residents can sign up for, with its booked and waiting counts. One
+    statement: a window function picks each place's first session, subqueries count its sign-ups."""
+    counted = {status: (select(func.count(Booking.id)).where(Booking.session_id == DutySession.id,
+                                                             Booking.status == status)
+                        .correlate(DutySession).scalar_subquery())
+               for status in (BookingStatus.BOOKED, BookingStatus.WAITLISTED)}
+    ranked = (select(DutySession.id.label("id"), func.row_number().over(
+                  partition_by=DutySession.point_id, order_by=(DutySession.on, DutySession.starts_at,
+                                                               DutySession.id)).label("rank"))
+              .join(ServicePoint, ServicePoint.id == DutySession.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
+              .where(unit_filter, DutySession.on.between(today, today + timedelta(days=HORIZON_DAYS)),
+                     DutySession.status.in_(BOOKABLE_STATUSES), DutySession.slot_minutes > 0,
+                     or_(DutySession.extra_kind.is_(None),
+                         DutySession.extra_kind.not_in((ExtraKind.HOME_VISIT, ExtraKind.LECTURE))))
+              .subquery())
+    rows = db.session.execute(
+        select(DutySession, counted[BookingStatus.BOOKED], counted[BookingStatus.WAITLISTED])
+        .join(ranked, ranked.c.id == DutySession.id)
+        .options(joinedload(DutySession.point).joinedload(ServicePoint.unit), joinedload(DutySession.lawyer))
+        .where(ranked.c.rank == 1).order_by(DutySession.on, DutySession.starts_at))
+    return [NextSignUps(session, booked, waiting) for session, booked, waiting in rows]

@@ -9,7 +9,7 @@ Services flush and audit; views commit.
 from datetime import date, time
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,7 +18,7 @@ from gongfa.audit import services as audit
 from gongfa.auth.scope import Scope
 from gongfa.db import db, utcnow
 from gongfa.duty.attendance import HourFlag, work_flags
-from gongfa.duty.models import DutySession
+from gongfa.duty.models import DutySession, SessionStatus
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import PointKind, ServicePoint, Unit
@@ -215,3 +215,39 @@ def load(entry_id: int) -> WorkLogEntry | None:
         joinedload(WorkLogEntry.point).joinedload(ServicePoint.unit), joinedload(WorkLogEntry.lawyer),
         joinedload(WorkLogEntry.countersigned_by),
         selectinload(WorkLogEntry.amendments).joinedload(Amendment.author)).where(WorkLogEntry.id == entry_id))
+
+
+def sessions_waiting_for(lawyer: User, *, today: date, until: date,
+                         written_since: date) -> list[tuple[DutySession, bool]]:
+    """A lawyer's sessions that wait for her (her home page), each with whether she wrote a work-log entry at it:
+    to accept or answer (open, not proposed by her, up to ``until``), today's, those done since ``written_since``.
+    One statement."""
+    written = (select(WorkLogEntry.id).where(WorkLogEntry.session_id == DutySession.id,
+                                             WorkLogEntry.lawyer_id == lawyer.id).exists())
+    awaiting = and_(DutySession.on.between(today, until), or_(
+        DutySession.status == SessionStatus.PLANNED,
+        and_(DutySession.status == SessionStatus.PROPOSED, DutySession.proposed_by_id.is_distinct_from(lawyer.id))))
+    on_the_day = and_(DutySession.on == today, DutySession.status.in_((SessionStatus.CONFIRMED,
+                                                                      SessionStatus.CHECKED_IN)))
+    done = and_(DutySession.on.between(written_since, today),
+                DutySession.status.in_((SessionStatus.DONE, SessionStatus.COUNTERSIGNED)))
+    return [(s, bool(w)) for s, w in db.session.execute(
+        select(DutySession, written.label("written"))
+        .options(joinedload(DutySession.point).joinedload(ServicePoint.unit))
+        .where(DutySession.lawyer_id == lawyer.id, or_(awaiting, on_the_day, done))
+        .order_by(DutySession.on, DutySession.starts_at))]
+
+
+def entries_to_countersign(unit_filter, *, first_few: int = 3) -> list[tuple[WorkLogEntry, int]]:
+    """Submitted entries at places in scope, waiting for a countersignature: the oldest few of each place, each
+    with how many wait there, with place and lawyer. One statement (window functions count and rank per place)."""
+    ranked = (select(WorkLogEntry.id.label("id"),
+                     func.count().over(partition_by=WorkLogEntry.point_id).label("n"),
+                     func.row_number().over(partition_by=WorkLogEntry.point_id,
+                                            order_by=(WorkLogEntry.served_on, WorkLogEntry.id)).label("rank"))
+              .join(ServicePoint, ServicePoint.id == WorkLogEntry.point_id).join(Unit, Unit.id == ServicePoint.unit_id)
+              .where(unit_filter, WorkLogEntry.status == EntryStatus.SUBMITTED).subquery())
+    return [(entry, n) for entry, n in db.session.execute(
+        select(WorkLogEntry, ranked.c.n).join(ranked, ranked.c.id == WorkLogEntry.id)
+        .options(joinedload(WorkLogEntry.point).joinedload(ServicePoint.unit), joinedload(WorkLogEntry.lawyer))
+        .where(ranked.c.rank <= first_few).order_by(WorkLogEntry.served_on, WorkLogEntry.id))]
