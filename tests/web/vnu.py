@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[2]
 # without its "active" box ticked), after which they could not log in.
 CRAWLERS = ["officer", "lawyer", "mediator", "head", "inspector", "auditor", "admin", None]
 LOCALES = {"zh_Hans": "zh-Hans", "ug": "ug"}
-# Links to files, not pages: fetched by no one here (each costs a PDF or a workbook to make).
-DOWNLOAD = re.compile(r"\.(?:pdf|xlsx|ics|csv)$|[?&]format=")
+# Links to files, not pages: not fetched here (a PDF costs a second or more to make): by the path's ending,
+# or a query asking for another format.
+DOWNLOAD_PATH = re.compile(r"\.(?:pdf|xlsx|ics|csv)$")
+DOWNLOAD_QUERY = re.compile(r"(?:^|&)format=")
 # Forms not posted empty: logging out ends the crawl; the language switch is the crawl's own doing.
 NOT_POSTED = re.compile(r"/auth/logout$|/lang$")
 HX = {"HX-Request": "true"}
@@ -215,7 +217,8 @@ def crawl(client, who: str, seeds: list[str], per_kind: int = 2) -> dict[str, st
                 link = urljoin(url, href)
                 parts = urlsplit(link)
                 if parts.netloc not in ("", "localhost") or parts.path.startswith("/static") \
-                        or DOWNLOAD.search(parts.path + "?" + parts.query) or href.startswith("#"):
+                        or DOWNLOAD_PATH.search(parts.path) or DOWNLOAD_QUERY.search(parts.query) \
+                        or href.startswith("#"):
                     continue
                 link = parts.path + (f"?{parts.query}" if parts.query else "")
                 if link in seen or kinds[kind_of_url(link)] >= per_kind:
