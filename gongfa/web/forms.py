@@ -22,6 +22,7 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import StopValidation
+from wtforms.widgets import HiddenInput
 
 from gongfa.i18n import _l
 from gongfa.web.fonts import unprintable
@@ -74,6 +75,27 @@ class BaseForm(FlaskForm):
     Every text field also refuses characters no print font has (``printable``), here once for all forms and
     the .xlsx import that re-uses them, so a record that was accepted always prints (DESIGN §2).
     """
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            """Hidden inputs render without an id: nothing labels them, and a page with several forms (a card
+            per session, a button per booking) would repeat id="csrf_token" or id="version" in each, which
+            HTML forbids (the W3C checker found 126 such duplicates). Browsers and the server go by name."""
+            if isinstance(field.widget, HiddenInput):
+                render_kw = {**render_kw, "id": False}  # WTForms leaves out an attribute whose value is False
+            return super().render_field(field, render_kw)
+
+    def with_id_prefix(self, prefix: str) -> "BaseForm":
+        """This form with ``prefix`` before each field's id (labels, error links and radio options follow),
+        names unchanged: for a page that shows the same form more than once (one per card) or two forms with
+        a field of the same name, where ids would repeat. Returns the form, so a template can write
+        ``{% set f = forms[s.id].with_id_prefix("s%d-" % s.id) %}``; calling it again changes nothing."""
+        if not getattr(self, "_id_prefix", ""):
+            self._id_prefix = prefix
+            for field in self:
+                field.id = prefix + field.id
+                field.label.field_id = field.id
+        return self
 
     def validate(self, extra_validators=None):
         """The fields' own validators, then the print check on every text field."""

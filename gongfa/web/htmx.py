@@ -11,8 +11,9 @@ import re
 from flask import Response, request
 
 # An attribute, inside a tag, that makes htmx do something: send a request (hx-get … hx-delete, or a
-# boosted link or form), run an hx-on handler or load an extension. htmx reads data-hx-* as well. Modifiers
-# such as hx-target, hx-disabled-elt or hx-boost="false" do nothing on their own.
+# boosted link or form), run an hx-on handler or load an extension. Templates write them data-hx-*, which
+# is valid HTML and which htmx reads like hx-* (tools/data_hx.py renames bare ones); both are matched here.
+# Modifiers such as hx-target, hx-disabled-elt or hx-boost="false" do nothing on their own.
 _ACTIVE_ATTRIBUTE = re.compile(
     r"""<[a-zA-Z][^<>]*?\s(?:data-)?hx-(?:(?:get|post|put|patch|delete|ext)\s*=|on[:-]|boost\s*=\s*["']?true)""")
 
