@@ -180,8 +180,17 @@ def my():
         show, page = None, None
         visits = queries.my_visits(current_user, today=today)
         sessions = visits.waiting + visits.soon
-    return render_page("duty/my.html", visits=visits, page=page, show=show, today=today, notice=_notice(),
-                       actions={s.id: actions_for(s) for s in sessions})
+    notice, acted = _notice(), None
+    if notice and notice["id"] not in {s.id for s in sessions}:
+        # The card she just acted on has moved out of this list (accepted for later this month, handed over):
+        # without JavaScript she still lands at it and reads what happened, at the top.
+        acted = db.session.get(DutySession, notice["id"])
+        if acted is not None and (acted.lawyer_id == current_user.id or current_scope().covers(acted.point.unit)):
+            sessions = [acted, *sessions]
+        else:
+            acted = None
+    return render_page("duty/my.html", visits=visits, page=page, show=show, today=today, notice=notice,
+                       acted=acted, actions={s.id: actions_for(s) for s in sessions})
 
 
 @bp.route("/sessions/<int:session_id>")

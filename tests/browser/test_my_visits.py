@@ -64,6 +64,21 @@ def _confirmed_session_now(database_url: str) -> None:
     _in_app(database_url, work)
 
 
+def _checked_in_earlier(database_url: str, session_id: int, minutes: int = 30) -> None:
+    """Move the check-in back: a check-out in the same minute is refused (nobody serves for under a minute)."""
+    from sqlalchemy import update
+
+    from gongfa.db import db
+    from gongfa.duty.models import DutySession
+
+    def work():
+        s = db.session.get(DutySession, session_id)
+        db.session.execute(update(DutySession).where(DutySession.id == session_id)  # the version stays
+                           .values(checked_in_at=s.checked_in_at - timedelta(minutes=minutes)))
+
+    _in_app(database_url, work)
+
+
 def _swappable_session(database_url: str) -> int:
     """An open Wednesday at the demo station that another of its lawyers' days can be swapped with."""
     from gongfa import clock
@@ -215,6 +230,7 @@ def test_check_in_then_check_out_points_to_the_work_log(server, make_page, javas
     card.locator("form[action$='/check_in'] button").click()
     expect(page.locator(f"#{card_id}.st-checked_in")).to_have_count(1)
     _assert_back_at_the_card(w, card_id, javascript)
+    _checked_in_earlier(database_url, int(card_id.removeprefix("session-")))
     page.locator(f"#{card_id} form[action$='/check_out'] button").click()
     expect(page.locator(f"#{card_id}.st-done")).to_have_count(1)
     _assert_back_at_the_card(w, card_id, javascript)

@@ -146,7 +146,7 @@ def test_one_tap_with_htmx_answers_the_card_focused_with_its_message_in_the_live
     assert "已确认" in answer and "/accept" not in answer
     assert "已接受" in answer  # the message, at the card
     assert re.search(r"<h3[^>]*tabindex=\"-1\"[^>]*autofocus", answer)  # htmx moves focus to the card's heading
-    assert re.search(r'<div id="live" hx-swap-oob="innerHTML"[^>]*>[^<]*已接受', response.text)
+    assert re.search(r'<div id="live" data-hx-swap-oob="innerHTML"[^>]*>[^<]*已接受', response.text)
 
 
 @freeze_time(TODAY)
@@ -159,6 +159,23 @@ def test_one_tap_without_javascript_goes_back_to_the_card_with_its_message(week,
     assert "已接受" in card(page, s) and "已接受" in live_region(page)
     assert "autofocus" in card(page, s)
     assert "已接受" not in client.get("/duty/my").text  # said once
+
+
+@freeze_time("2026-12-08 09:00:00+08:00")
+def test_a_card_that_leaves_the_list_after_the_tap_is_still_where_she_lands(week, client, auth):
+    """Accepting December's visit (the 26th is a Saturday: it moves to a weekday near it) on the 8th: it no longer
+    waits and is not this week or next, yet without JavaScript the lawyer lands at that card, with what
+    happened, not at a page where it has vanished."""
+    s = db.session.scalars(db.select(DutySession).where(
+        DutySession.point_id == org.point_of(week.units["V1"]).id, DutySession.on > date(2026, 12, 20))).one()
+    auth.login("lawyer")
+    assert "/accept" in card(section(client.get("/duty/my").text, "等您处理"), s)
+    response = client.post(f"/duty/sessions/{s.id}/accept", data={"version": s.version, "next": "/duty/my"})
+    assert response.headers["Location"] == f"/duty/my#session-{s.id}"
+    page = client.get("/duty/my").text
+    landed = card(section(page, "刚才处理的值班"), s)
+    assert "已确认" in landed and "已接受" in landed and "已接受" in live_region(page)
+    assert f'id="session-{s.id}"' not in client.get("/duty/my").text  # next time it is behind "later" again
 
 
 @freeze_time(TODAY)
