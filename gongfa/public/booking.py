@@ -157,8 +157,6 @@ def cancel(token: str):
             db.session.commit()
             flash(_("预约已取消。"), "success")
         return redirect(receipt_url(booking), 303)
-    if request.method == "POST" and form.errors:
-        abort(400)
     if not _actions(booking)[BookingAction.CANCEL]:  # cancelled or over since the receipt was shown
         flash(_("这个预约现在不能取消。"), "info")
         return redirect(receipt_url(booking), 303)

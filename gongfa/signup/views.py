@@ -166,8 +166,6 @@ def booking_cancel(booking_id: int):
             for p in promoted:
                 flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
         return _back_to(booking)
-    if request.method == "POST" and form.errors:
-        abort(400)
     if not _actions(booking)[BookingAction.CANCEL]:  # cancelled or over since the list was shown
         flash(_("这个预约现在不能取消。"), "info")
         return _back_to(booking)

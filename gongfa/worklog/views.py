@@ -203,8 +203,6 @@ def countersign(entry_id: int):
             else:
                 flash(_("这条记录不需要签字（草稿或已签字）。"), "info")
             return redirect(safe_next(_next(), url_for("worklog.show", entry_id=entry.id)), 303)
-    elif request.method == "POST" and form.errors:
-        abort(400)
     if not _actions(entry)[EntryAction.COUNTERSIGN]:  # signed (or back to a draft) since the link was shown
         flash(_("这条记录不需要签字（草稿或已签字）。"), "info")
         return redirect(url_for("worklog.show", entry_id=entry.id), 303)
@@ -232,8 +230,6 @@ def countersign_visit(session_id: int):
             db.session.commit()
             flash(_("已签字确认 %(n)d 条记录。", n=done), "success")
             return redirect(url_for("worklog.index"), 303)
-    elif request.method == "POST" and form.errors:
-        abort(400)
     if not waiting:
         flash(_("这次来村的记录都不需要签字（草稿或已签字）。"), "info")
         return redirect(url_for("worklog.index"), 303)
