@@ -195,3 +195,18 @@ def _login_csrf(client, username):
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     assert client.post("/auth/login", data={"username": username, "password": PASSWORD,
                                             "csrf_token": token}).status_code == 303
+
+
+@freeze_time(NOW)
+def test_a_session_nobody_sits_offers_the_firm_serving_the_township_first(town, client):
+    """A shortage (no lawyer at all): the firm assigned to the township is "the firm"."""
+    empty = _sitting(town, "T1", None, on=date(2026, 12, 9))
+    db.session.commit()
+    _login(client, "head")
+    page = client.get(_url(empty)).text
+    (firm_label, firm), *_rest = _groups(page)
+    assert "新疆博众律师事务所" in firm_label
+    assert "叶尔兰·哈布德克" in firm and "王律师" in firm and "马天律" not in firm
+    confirm = client.post(_url(empty), data={"version": empty.version, "lawyer_id": town.users["lawyer2"].id,
+                                              "reason": "缺律师"})
+    assert confirm.status_code == 200 and "原来没有律师" in confirm.text
