@@ -21,17 +21,12 @@ from gongfa.people.models import Membership, Role, User
 
 @dataclass
 class Candidates:
-    """The lawyers to offer: ``firm`` and ``others`` are free then; ``busy`` maps a lawyer to where they sit."""
+    """The lawyers to offer: ``firm`` and ``others`` are free then; ``busy`` pairs a lawyer with where they sit."""
 
     firms: list[LawFirm]
     firm: list[User] = field(default_factory=list)
     others: list[User] = field(default_factory=list)
     busy: list[tuple[User, DutySession]] = field(default_factory=list)
-
-    @property
-    def free_ids(self) -> set[int]:
-        """Ids of the lawyers who can be chosen."""
-        return {u.id for u in self.firm + self.others}
 
 
 def _firms(session: DutySession) -> list[LawFirm]:

@@ -226,7 +226,7 @@ def session_substitute(session_id: int):
     return render_page("duty/substitute.html", s=session, form=form, status=form_status(form))
 
 
-def _substitute_choices(offered: "substitution.Candidates") -> dict:
+def _substitute_choices(offered: substitution.Candidates) -> dict:
     """The substitution form's groups: a placeholder, the firm's free lawyers, others free in the county, and
     the busy ones, disabled, each saying where they are then."""
     firm = "、".join(local_name(f) for f in offered.firms)
