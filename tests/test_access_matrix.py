@@ -189,6 +189,7 @@ MATRIX = [
     ("duty.session_decline", "GET", "/duty/sessions/{S_T1}/decline", {"lawyer"}),
     ("duty.session_propose", "POST", "/duty/sessions/{S_V1}/propose", {"lawyer", "officer"}),
     ("duty.session_substitute", "GET", "/duty/sessions/{S_T1}/substitute", {"head"} | ADMINS),
+    ("duty.session_substitute", "POST", "/duty/sessions/{S_T1}/substitute", {"head"} | ADMINS),
     ("duty.session_swap", "GET", "/duty/sessions/{S_T1}/swap", {"head"} | ADMINS),
     ("duty.village", "GET", "/duty/villages/{V1}", V1_STAFF),
     ("duty.village", "GET", "/duty/villages/{V3}", C1_VIEWERS),
@@ -206,7 +207,8 @@ MATRIX = [
     ("signup.walk_in", "POST", "/signup/sessions/{S_V1}/walk-in", V1_STAFF - {"inspector"}),
     ("signup.walk_in", "POST", "/signup/sessions/{S_V3}/walk-in", ADMINS),
     ("signup.slots", "POST", "/signup/sessions/{S_V1}/slots", V1_STAFF - {"inspector"}),
-    ("signup.booking_action", "POST", "/signup/bookings/{B1}/cancel", V1_STAFF - {"inspector"}),
+    ("signup.booking_cancel", "GET", "/signup/bookings/{B1}/cancel", V1_STAFF - {"inspector"}),  # asks first
+    ("signup.booking_cancel", "POST", "/signup/bookings/{B1}/cancel", V1_STAFF - {"inspector"}),
     ("signup.booking_action", "POST", "/signup/bookings/{B3}/no_show", ADMINS),
     ("signup.reveal", "POST", "/signup/bookings/{B1}/reveal", V1_STAFF - {"inspector"}),
     ("signup.reveal", "POST", "/signup/bookings/{B3}/reveal", ADMINS),  # another township's resident
@@ -217,6 +219,7 @@ MATRIX = [
     # Residents book; staff book for them at their own places; the read-only inspector books nothing.
     ("booking.book", "POST", "/book/{S_V1}", ALL - {"inspector", "county2", "lawyer2", "auditor"}),
     ("booking.receipt", "GET", "/b/{rcpt}", ALL),
+    ("booking.cancel", "GET", "/b/{rcpt}/cancel", ALL),
     ("booking.cancel", "POST", "/b/{rcpt}/cancel", ALL),
     ("booking.rate", "POST", "/b/{rcpt}/rate", ALL),
     ("booking.find", "GET", "/b/find", ALL),
@@ -226,7 +229,9 @@ MATRIX = [
     ("mediation.case_show", "GET", "/mediation/{C_V3}", C1_VIEWERS),  # another township's committee
     ("mediation.case_accept", "POST", "/mediation/{C_V1}/accept", V1_STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_accept", "POST", "/mediation/{C_V3}/accept", ADMINS),
+    ("mediation.case_refuse", "GET", "/mediation/{C_V1}/refuse", V1_STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_refuse", "POST", "/mediation/{C_V3}/refuse", ADMINS),
+    ("mediation.case_terminate", "GET", "/mediation/{C_V3}/terminate", ADMINS),
     ("mediation.case_terminate", "POST", "/mediation/{C_V1}/terminate", V1_STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_record", "POST", "/mediation/{C_V1}/record", V1_STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_agreement", "POST", "/mediation/{C_V1}/agreement", V1_STAFF - LAWYERS - {"inspector"}),
@@ -242,7 +247,9 @@ MATRIX = [
     ("worklog.show", "GET", "/log/{E3}", C1_VIEWERS | {"lawyer"}),  # the author, and those over 达勒特村
     ("worklog.edit", "GET", "/log/{E1}/edit", {"lawyer"}),
     ("worklog.countersign", "POST", "/log/{E3}/countersign", set()),  # 达勒特村: no role in ROLES signs there
+    ("worklog.countersign", "GET", "/log/{E1}/countersign", {"officer"}),  # the question before it locks
     ("worklog.countersign", "POST", "/log/{E1}/countersign", {"officer"}),  # the village's own officer only
+    ("worklog.countersign_visit", "GET", "/log/sessions/{S_V1}/countersign", {"officer"}),
     ("worklog.countersign_visit", "POST", "/log/sessions/{S_V1}/countersign", {"officer"}),
     ("worklog.amend", "POST", "/log/{E1}/amend", {"lawyer", "officer"}),
     ("ledger.index", "GET", "/ledger/", STAFF),

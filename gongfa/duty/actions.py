@@ -227,8 +227,9 @@ def countersign(session: DutySession, *, actor: User, version: int | None) -> Du
     return session
 
 
-def substitute(session: DutySession, *, actor: User, lawyer: User, reason: str, version: int | None) -> DutySession:
-    """The station head puts another lawyer on a session; the earlier lawyer stays in the history."""
+def check_substitute(session: DutySession, *, actor: User, lawyer: User, reason: str, version: int | None) -> None:
+    """Refuse a substitution the rules do not allow: asked before the confirmation page is shown, and again by
+    ``substitute`` when it is confirmed (the other lawyer may have been put elsewhere in between)."""
     _fresh(session, version)
     _require(session, "substitute", actor=actor)
     if lawyer.law_firm_id is None:
@@ -236,6 +237,13 @@ def substitute(session: DutySession, *, actor: User, lawyer: User, reason: str, 
     if lawyer.id == session.lawyer_id:
         raise ServiceError(_l("请选择另一位律师。"), "lawyer_id")
     refuse_clash(lawyer, session.on, session.starts_at, session.ends_at, field="lawyer_id", ignore=[session.id])
+    if not reason.strip():
+        raise ServiceError(_l("请写明替班原因。"), "reason")
+
+
+def substitute(session: DutySession, *, actor: User, lawyer: User, reason: str, version: int | None) -> DutySession:
+    """The station head puts another lawyer on a session; the earlier lawyer stays in the history."""
+    check_substitute(session, actor=actor, lawyer=lawyer, reason=reason, version=version)
     with audit.tracking(session, "session.substitute"):
         session.log(ChangeKind.SUBSTITUTED, actor_id=actor.id, reason=reason, from_lawyer_id=session.lawyer_id,
                     to_lawyer_id=lawyer.id)

@@ -1,7 +1,9 @@
 """Forms for duty actions, holidays and substitutions."""
 
+from markupsafe import Markup
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import Select, html_params
 
 from gongfa.i18n import _l
 from gongfa.org.forms import coerce_id
@@ -42,13 +44,38 @@ class ProposeForm(ActionForm):
     submit = SubmitField(_l("提议这一天"))
 
 
-class SubstituteForm(ActionForm):
-    """The station head puts another lawyer on a session."""
+class GroupedSelect(Select):
+    """A select with labelled groups (``choices`` a dict of group label → choices), where the group labelled ""
+    is plain options ahead of the groups: the "please choose" placeholder belongs to no group."""
 
-    lawyer_id = ChoiceField(_l("替班律师"), coerce=coerce_id, validate_choice=True)
-    reason = StringField(_l("原因"), filters=[clean_text],
-                         validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)), *TEXT_CHECKS])
-    submit = SubmitField(_l("安排替班"))
+    def __call__(self, field, **kwargs):
+        """Render the select, its placeholder and its groups."""
+        kwargs.setdefault("id", field.id)
+        if field.flags.required:
+            kwargs.setdefault("required", True)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for group, choices in field.iter_groups():
+            if group:
+                html.append(f"<optgroup {html_params(label=group)}>")
+            html += [self.render_option(value, label, selected, **kw) for value, label, selected, kw in choices]
+            if group:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704 -- html_params and render_option escape every value
+
+
+class SubstituteForm(ActionForm):
+    """The station head puts another lawyer on a session: chosen, with a reason, then confirmed."""
+
+    lawyer_id = ChoiceField(_l("替班律师"), coerce=coerce_id, validate_choice=True, widget=GroupedSelect(),
+                            validators=[DataRequired(message=_l("请选择替班律师。"))])
+    reason = StringField(_l("替班原因"), filters=[clean_text],
+                         validators=[DataRequired(message=_l("请写明替班原因。")),
+                                     Length(max=200, message=_l("不超过%(n)d个字。", n=200)), *TEXT_CHECKS])
+    submit = SubmitField(_l("下一步"))
+    # On the confirmation page: only "confirm" changes anything; "back" shows the form again as it was typed.
+    confirm = SubmitField(_l("确认替班"))
+    back = SubmitField(_l("返回修改"))
 
 
 class HolidayForm(BaseForm):

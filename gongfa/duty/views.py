@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
-from gongfa.duty import actions, attendance, bp, exports, feeds, generation, queries
+from gongfa.duty import actions, attendance, bp, exports, feeds, generation, queries, substitution
 from gongfa.duty.actions import SUPERVISORS
 from gongfa.duty.compliance import FLAG_TITLES, lawyer_hours, village_months
 from gongfa.duty.forms import (
@@ -264,19 +264,50 @@ def session_propose(session_id: int):
 @bp.route("/sessions/<int:session_id>/substitute", methods=["GET", "POST"])
 @login_required
 def session_substitute(session_id: int):
-    """The station head puts another of the firm's lawyers on a session."""
+    """The station head puts another lawyer on a session: the firm's free lawyers first, a reason, then a page
+    that says who replaces whom where and when; only its 确认 changes anything."""
     session = _session(session_id)
     if not _may(session, "substitute"):
         abort(403)
     form = SubstituteForm(version=session.version)
-    form.lawyer_id.choices = [(u.id, f"{u.full_name}（{local_name(u.law_firm)}）")
-                              for u in people_services.lawyers() if u.id != session.lawyer_id]
-    if form.validate_on_submit():
+    offered = substitution.candidates(session)
+    form.lawyer_id.choices = _substitute_choices(offered)
+    if form.validate_on_submit() and not form.back.data:
         lawyer = db.session.get(people_services.User, form.lawyer_id.data) or abort(404)
-        response = _run(session, actions.substitute, form=form, lawyer=lawyer, reason=form.reason.data or "")
-        if response is not None:
-            return response
+        values = {"actor": current_user, "lawyer": lawyer, "reason": form.reason.data, "version": _version()}
+        try:
+            with service_errors(form, default="lawyer_id") as done:
+                (actions.substitute if form.confirm.data else actions.check_substitute)(session, **values)
+        except StaleDataError:  # someone saved the session in the same moment
+            flash(str(actions.StaleSessionError().message), "error")
+            return redirect(url_for("duty.session_show", session_id=session.id), 303)
+        if done and form.confirm.data:
+            db.session.commit()
+            flash(_("已安排 %(new)s 替班，%(new)s 需要接受这次值班。", new=lawyer.full_name), "success")
+            return redirect(url_for("duty.session_show", session_id=session.id), 303)
+        if done:
+            return render_page("duty/substitute_confirm.html", s=session, form=form, lawyer=lawyer)
+        form.version.data = str(session.version)  # a stale version: the next submit is against what is there now
     return render_page("duty/substitute.html", s=session, form=form, status=form_status(form))
+
+
+def _substitute_choices(offered: substitution.Candidates) -> dict:
+    """The substitution form's groups: a placeholder, the firm's free lawyers, others free in the county, and
+    the busy ones, disabled, each saying where they are then."""
+    firm = "、".join(local_name(f) for f in offered.firms)
+    groups = {"": [("", _("请选择"))]}
+    if offered.firm:
+        groups[_("%(firm)s：当时空闲的律师", firm=firm) if firm else _("当时空闲的律师")] = [
+            (u.id, u.full_name) for u in offered.firm]
+    if offered.others:
+        groups[_("本县（市）其他律所当时空闲的律师")] = [
+            (u.id, f"{u.full_name}（{local_name(u.law_firm)}）") for u in offered.others]
+    if offered.busy:
+        groups[_("同一时间已在别处值班，不能选")] = [
+            (u.id, _("%(name)s：已在%(place)s值班 %(start)s–%(end)s", name=u.full_name, place=local_name(s.point),
+                     start=f"{s.starts_at:%H:%M}", end=f"{s.ends_at:%H:%M}"), {"disabled": True})
+            for u, s in offered.busy]
+    return groups
 
 
 @bp.route("/sessions/<int:session_id>/swap", methods=["GET", "POST"])

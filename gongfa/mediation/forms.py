@@ -81,12 +81,29 @@ CaseForm = type("CaseForm", (_CaseBase,), {**_party("a", True), **_party("r", Tr
 
 
 class ReasonForm(BaseForm):
-    """Refusal or termination, with why."""
+    """Refusal or termination, with why, on a page of its own: only its confirm button ends the case."""
 
     reason = TextAreaField(_l("原因"), filters=[clean_text],
                            validators=[DataRequired(message=_l("请写明原因。")), _limit(300), *TEXT])
     version = HiddenField()
-    submit = SubmitField(_l("确定"))
+    confirm = SubmitField(_l("确定"))
+
+
+class RefuseForm(ReasonForm):
+    """A party refuses mediation (人民调解法 Art. 17): the case ends."""
+
+    reason = TextAreaField(_l("拒绝调解的一方和原因"), filters=[clean_text],
+                           validators=[DataRequired(message=_l("请写明哪一方拒绝调解，以及原因。")), _limit(300),
+                                       *TEXT])
+    confirm = SubmitField(_l("确认：一方拒绝调解，案件结束"))
+
+
+class TerminateForm(ReasonForm):
+    """Mediation failed (Art. 26): it is terminated and the parties are told the other routes."""
+
+    reason = TextAreaField(_l("调解不成的原因"), filters=[clean_text],
+                           validators=[DataRequired(message=_l("请写明调解不成的原因。")), _limit(300), *TEXT])
+    confirm = SubmitField(_l("确认终止调解"))
 
 
 class RecordForm(BaseForm):

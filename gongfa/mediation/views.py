@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
+from gongfa.i18n import _l
 from gongfa.mediation import bp, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
@@ -19,8 +20,9 @@ from gongfa.mediation.forms import (
     CaseRateForm,
     DateForm,
     FollowUpForm,
-    ReasonForm,
     RecordForm,
+    RefuseForm,
+    TerminateForm,
 )
 from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, FollowUp, MediationParty, PartySide
 from gongfa.mediation.services import CASE_STAFF, IDENTITY, READERS
@@ -127,8 +129,7 @@ def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
     accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
                                        if "accept" in actions else [])
     defaults = {
-        "reason_form": ReasonForm(version=case.version), "record_form": RecordForm(version=case.version,
-                                                                                   held_on=today),
+        "record_form": RecordForm(version=case.version, held_on=today),
         "agreement_form": AgreementForm(version=case.version, effective_on=today),
         "date_form": DateForm(version=case.version, on=today),
         "follow_form": FollowUpForm(version=case.version, done_on=today),
@@ -146,7 +147,19 @@ def case_show(case_id: int):
     return _show(_case(case_id))
 
 
-def _step(case, form, action, field_errors_to: str, values):
+# What each step says once it is done (the page it leads back to shows it, with JavaScript on or off).
+DONE = {
+    services.accept: _l("已受理。"),
+    services.party_refuses: _l("已记录一方拒绝调解，案件结束。"),
+    services.terminate: _l("已终止调解，并记录已告知当事人可以通过其他途径解决。"),
+    services.add_record: _l("调解记录已保存。"),
+    services.record_agreement: _l("调解协议已保存。"),
+    services.mark_performed: _l("已记录协议履行。"),
+    services.close: _l("已结案。"),
+}
+
+
+def _step(case, form, action, field_errors_to: str, values, *, done_message=None):
     """Validate a step's form and run it: the one place in this module where a refusal becomes the message next
     to the field (422), and a change someone else saved in the same moment a plain message on the case."""
     if form.validate_on_submit():
@@ -158,6 +171,7 @@ def _step(case, form, action, field_errors_to: str, values):
             return redirect(url_for("mediation.case_show", case_id=case.id), 303)
         if done:
             db.session.commit()
+            flash(str(done_message or DONE[action]), "success")
             return redirect(url_for("mediation.case_show", case_id=case.id), 303)
     return _show(case, status=form_status(form), form=form, **{field_errors_to: form})
 
@@ -174,21 +188,43 @@ def case_accept(case_id: int):
                             [c for c, _ in f.mediator_id.choices] else None, "today": clock.today()})
 
 
-@bp.route("/<int:case_id>/refuse", methods=["POST"])
+def _ending(case, form, action, template: str, values, *, step: str):
+    """Refusal or termination, which end the case: their own page with their own reason asks first (a GET, or a
+    POST without its confirm button, changes nothing); the confirm POST ends the case."""
+    if request.method == "POST" and form.confirm.data and form.validate_on_submit():
+        try:
+            with service_errors(form, default="reason") as done:
+                action(case, actor=current_user, version=_version(), **values(form))
+        except StaleDataError:
+            flash(str(services.StaleCaseError().message), "error")
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+        if done:
+            db.session.commit()
+            flash(str(DONE[action]), "success")
+            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    elif request.method == "GET":
+        form.version.data = str(case.version)
+    # A POST without the confirm button (the case page's old one-box form) brings the question up, keeping
+    # what was typed; CSRF is checked for every POST before any view runs (CSRFProtect).
+    return render_page(template, case=case, form=form, step=step, status=form_status(form))
+
+
+@bp.route("/<int:case_id>/refuse", methods=["GET", "POST"])
 @login_required
 def case_refuse(case_id: int):
-    """A party refuses mediation (Art. 17): the case ends."""
+    """A party refuses mediation (Art. 17): the case ends, asked on a page of its own."""
     case = _case(case_id, "refuse")
-    return _step(case, ReasonForm(), services.party_refuses, "reason_form",
-                 lambda f: {"reason": f.reason.data, "today": clock.today()})
+    return _ending(case, RefuseForm(), services.party_refuses, "mediation/end.html",
+                   lambda f: {"reason": f.reason.data, "today": clock.today()}, step="refuse")
 
 
-@bp.route("/<int:case_id>/terminate", methods=["POST"])
+@bp.route("/<int:case_id>/terminate", methods=["GET", "POST"])
 @login_required
 def case_terminate(case_id: int):
-    """Mediation failed (Art. 26)."""
+    """Mediation failed (Art. 26): terminated, asked on a page of its own."""
     case = _case(case_id, "terminate")
-    return _step(case, ReasonForm(), services.terminate, "reason_form", lambda f: {"reason": f.reason.data})
+    return _ending(case, TerminateForm(), services.terminate, "mediation/end.html",
+                   lambda f: {"reason": f.reason.data}, step="terminate")
 
 
 @bp.route("/<int:case_id>/record", methods=["POST"])
@@ -229,7 +265,8 @@ def case_follow_up(case_id: int, follow_id: int):
     if follow is None or follow.case_id != case.id:
         abort(404)
     return _step(case, FollowUpForm(), lambda c, **kw: services.record_follow_up(follow, **kw), "follow_form",
-                 lambda f: {"done_on": f.done_on.data, "content": f.content.data})
+                 lambda f: {"done_on": f.done_on.data, "content": f.content.data},
+                 done_message=_("回访记录已保存。"))
 
 
 @bp.route("/<int:case_id>/close", methods=["POST"])
@@ -254,6 +291,7 @@ def case_rate(case_id: int):
         services.rate(case, value=RatingValue(form.value.data), comment=form.comment.data, actor=current_user)
     if done:
         db.session.commit()
+        flash(_("评价已记录。"), "success")
     else:  # rated already, or not closed: the page has no rating form to put the message beside
         flash(str(done.error.message), "error")
     return redirect(url_for("mediation.case_show", case_id=case.id), 303)

@@ -19,7 +19,7 @@ from gongfa.org import services as org_services
 from gongfa.org.models import Unit, UnitLevel
 from gongfa.ratings.models import RatingValue
 from gongfa.signup import services
-from gongfa.signup.forms import BookingForm, EmptyForm, FindForm, RateForm
+from gongfa.signup.forms import BookingForm, CancelForm, FindForm, RateForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
@@ -136,8 +136,7 @@ def receipt(token: str):
     booking = _booking_from(token)
     actions = _actions(booking)
     return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
-                       rate_form=RateForm() if actions[BookingAction.RATE] else None, cancel_form=EmptyForm(),
-                       actions=actions)
+                       rate_form=RateForm() if actions[BookingAction.RATE] else None, actions=actions)
 
 
 def _actions(booking: Booking) -> dict[BookingAction, bool]:
@@ -145,19 +144,23 @@ def _actions(booking: Booking) -> dict[BookingAction, bool]:
     return services.booking_actions(booking, user=None, scope=None, today=clock.today())
 
 
-@bp.route("/b/<token>/cancel", methods=["POST"])
+@bp.route("/b/<token>/cancel", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOOKUP"], exempt_when=_is_staff)
 def cancel(token: str):
-    """Cancel from the receipt; the first person waiting for the slot moves up."""
+    """Cancel from the receipt, asked first on a page of its own; the first person waiting moves up."""
     booking = _booking_from(token)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    with refusal_flashed() as done:
-        services.cancel(booking)
-    if done:
-        db.session.commit()
-        flash(_("预约已取消。"), "success")
-    return redirect(receipt_url(booking), 303)
+    form = CancelForm()
+    if form.validate_on_submit() and form.confirm.data:
+        with refusal_flashed() as done:
+            services.cancel(booking)
+        if done:
+            db.session.commit()
+            flash(_("预约已取消。"), "success")
+        return redirect(receipt_url(booking), 303)
+    if not _actions(booking)[BookingAction.CANCEL]:  # cancelled or over since the receipt was shown
+        flash(_("这个预约现在不能取消。"), "info")
+        return redirect(receipt_url(booking), 303)
+    return render_page("signup/cancel.html", b=booking, form=form, staff=False, back=receipt_url(booking))
 
 
 @bp.route("/b/<token>/rate", methods=["POST"])
@@ -174,7 +177,7 @@ def rate(token: str):
             flash(_("谢谢您的评价。"), "success")
             return redirect(receipt_url(booking), 303)
     return render_page("signup/receipt.html", b=booking, token=token, position=services.waitlist_position(booking),
-                       rate_form=form, cancel_form=EmptyForm(), actions=_actions(booking), form=form,
+                       rate_form=form, actions=_actions(booking), form=form,
                        status=form_status(form))
 
 

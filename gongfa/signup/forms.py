@@ -106,3 +106,10 @@ class EmptyForm(BaseForm):
     """A button: CSRF only."""
 
     submit = SubmitField(_l("确定"))
+
+
+class CancelForm(BaseForm):
+    """The question before a booking is cancelled: only its confirm button cancels (the place goes to the next
+    person waiting, which cannot be undone)."""
+
+    confirm = SubmitField(_l("确认取消预约"))

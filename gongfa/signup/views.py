@@ -16,7 +16,7 @@ from gongfa.org.models import ServicePoint, Unit, UnitLevel
 from gongfa.people.models import Role
 from gongfa.ratings.models import RatingValue
 from gongfa.signup import bp, services
-from gongfa.signup.forms import EmptyForm, RateForm, SlotSettingsForm, WalkInForm
+from gongfa.signup.forms import CancelForm, EmptyForm, RateForm, SlotSettingsForm, WalkInForm
 from gongfa.signup.models import Booking, BookingChannel, BookingKind, BookingStatus
 from gongfa.signup.services import BookingAction
 from gongfa.web.forms import new_form_token
@@ -135,24 +135,42 @@ def slots(session_id: int):
     return _page(session, slots_form=form, form=form, status=form_status(form))
 
 
-@bp.route("/bookings/<int:booking_id>/<any(attended, no_show, cancel):action>", methods=["POST"])
+@bp.route("/bookings/<int:booking_id>/<any(attended, no_show):action>", methods=["POST"])
 @login_required
 def booking_action(booking_id: int, action: str):
-    """Came, did not come, or cancel (which moves the first person waiting up)."""
+    """Came or did not come."""
     booking = _booking(booking_id, BookingAction(action))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    promoted = []
     with refusal_flashed() as done:
-        if action == "cancel":
-            promoted = services.cancel(booking, actor=current_user)
-        else:
-            services.mark(booking, BookingStatus(action), actor=current_user)
+        services.mark(booking, BookingStatus(action), actor=current_user)
     if done:
         db.session.commit()
-        for p in promoted:
-            flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
+        flash(_("已记下：%(name)s，%(status)s。", name=booking.name, status=booking.status.title), "success")
     return _back_to(booking)
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@login_required
+def booking_cancel(booking_id: int):
+    """Cancel a resident's booking, asked first on a page of its own; the first person waiting moves up."""
+    booking = _booking(booking_id, BookingAction.CANCEL)
+    form = CancelForm()
+    if form.validate_on_submit() and form.confirm.data:
+        promoted = []
+        with refusal_flashed() as done:
+            promoted = services.cancel(booking, actor=current_user)
+        if done:
+            db.session.commit()
+            flash(_("已取消 %(name)s 的预约。", name=booking.name), "success")
+            for p in promoted:
+                flash(_("%(name)s 已从候补转为预约，请通知本人。", name=p.name), "info")
+        return _back_to(booking)
+    if not _actions(booking)[BookingAction.CANCEL]:  # cancelled or over since the list was shown
+        flash(_("这个预约现在不能取消。"), "info")
+        return _back_to(booking)
+    return render_page("signup/cancel.html", b=booking, form=form, staff=True,
+                       back=url_for("signup.session", session_id=booking.session_id) + f"#b{booking.id}")
 
 
 @bp.route("/bookings/<int:booking_id>/reveal", methods=["POST"])

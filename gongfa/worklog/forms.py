@@ -61,6 +61,9 @@ class AmendForm(BaseForm):
 
 
 class SignForm(BaseForm):
-    """Countersign: CSRF only."""
+    """Countersign, asked on a confirmation page: it carries what was shown there (an entry's version, or a
+    visit's entries and versions in ``seen``), so nothing is signed that the signer has not seen."""
 
-    submit = SubmitField(_l("签字确认"))
+    version = HiddenField()
+    seen = HiddenField()
+    confirm = SubmitField(_l("确认签字"))

@@ -177,35 +177,69 @@ def edit(entry_id: int):
                        status=form_status(form))
 
 
-@bp.route("/<int:entry_id>/countersign", methods=["POST"])
+def _seen(entries: list[WorkLogEntry]) -> str:
+    """What a confirmation page showed: each entry and its version (a change since then shows the page again)."""
+    return ",".join(f"{e.id}:{e.version}" for e in sorted(entries, key=lambda e: e.id))
+
+
+def _next() -> str | None:
+    return request.values.get("next")
+
+
+@bp.route("/<int:entry_id>/countersign", methods=["GET", "POST"])
 @login_required
 def countersign(entry_id: int):
-    """The officer countersigns one entry."""
+    """Countersign one entry, on a page that shows it and says it cannot be changed afterwards; only its
+    confirm button (a POST) signs."""
     entry = _entry(entry_id)
     if EntryAction.COUNTERSIGN not in _actions(entry):
         abort(403)
-    if not SignForm().validate_on_submit():
-        abort(400)
-    done = services.countersign([entry], actor=current_user)
-    db.session.commit()
-    flash(_("已签字确认。") if done else _("这条记录不需要签字（草稿或已签字）。"), "success" if done else "info")
-    return redirect(safe_next(request.form.get("next"), url_for("worklog.show", entry_id=entry.id)), 303)
+    form = SignForm()
+    changed = False
+    if form.validate_on_submit() and form.confirm.data:
+        changed = form.version.data != str(entry.version)
+        if not changed:
+            done = services.countersign([entry], actor=current_user)
+            db.session.commit()
+            if done:
+                flash(_("已签字确认。"), "success")
+            else:
+                flash(_("这条记录不需要签字（草稿或已签字）。"), "info")
+            return redirect(safe_next(_next(), url_for("worklog.show", entry_id=entry.id)), 303)
+    if not _actions(entry)[EntryAction.COUNTERSIGN]:  # signed (or back to a draft) since the link was shown
+        flash(_("这条记录不需要签字（草稿或已签字）。"), "info")
+        return redirect(url_for("worklog.show", entry_id=entry.id), 303)
+    form.version.data = str(entry.version)
+    return render_page("worklog/countersign.html", entries=[entry], sign=form, changed=changed, next=_next(),
+                       back=safe_next(_next(), url_for("worklog.show", entry_id=entry.id)),
+                       current=services.current, status=409 if changed else 200)
 
 
-@bp.route("/sessions/<int:session_id>/countersign", methods=["POST"])
+@bp.route("/sessions/<int:session_id>/countersign", methods=["GET", "POST"])
 @login_required
 def countersign_visit(session_id: int):
-    """The officer countersigns all entries of one visit at once."""
+    """Countersign all entries of one visit at once, on a page that lists them first."""
     session = db.session.get(DutySession, session_id) or abort(404)
     entries = [e for e in services.entries_of_visit(session) if EntryAction.COUNTERSIGN in _actions(e)]
     if not entries:
         abort(403)
-    if not SignForm().validate_on_submit():
-        abort(400)
-    done = services.countersign(entries, actor=current_user)
-    db.session.commit()
-    flash(_("已签字确认 %(n)d 条记录。", n=done), "success")
-    return redirect(url_for("worklog.index"), 303)
+    form = SignForm()
+    waiting = [e for e in entries if _actions(e)[EntryAction.COUNTERSIGN]]
+    changed = False
+    if form.validate_on_submit() and form.confirm.data:
+        changed = form.seen.data != _seen(waiting)
+        if not changed:
+            done = services.countersign(waiting, actor=current_user)
+            db.session.commit()
+            flash(_("已签字确认 %(n)d 条记录。", n=done), "success")
+            return redirect(url_for("worklog.index"), 303)
+    if not waiting:
+        flash(_("这次来村的记录都不需要签字（草稿或已签字）。"), "info")
+        return redirect(url_for("worklog.index"), 303)
+    form.seen.data = _seen(waiting)
+    return render_page("worklog/countersign.html", entries=waiting, sign=form, changed=changed, visit=session,
+                       back=url_for("worklog.index"), next=None, current=services.current,
+                       status=409 if changed else 200)
 
 
 @bp.route("/<int:entry_id>/referral.pdf")

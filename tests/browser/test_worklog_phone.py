@@ -80,8 +80,12 @@ def test_the_officer_countersigns_in_uyghur_on_a_phone(live_server, make_page):
     assert page.locator("html").get_attribute("dir") == "rtl"
     row = page.locator("table.list tr", has_text="ئايگۈل")
     signed = "ئىمزا قويۇپ جەزملەشتۈرۈلدى"  # 已签字确认
-    row.locator("button").click()
-    # The row swaps in place; wait for its new status before leaving the page (the old row had a tag too).
+    row.locator("a[href*='/countersign']").click()  # the confirmation shows the entry and that it locks
+    page.wait_for_url(re.compile(r"/countersign"))
+    expect(page.locator("main .facts")).to_contain_text("ئايگۈل")
+    page.locator("#confirm").click()
+    page.wait_for_url(re.compile(r"/log/$"))
+    # Back on the list; wait for the row's new status before leaving the page (the old row had a tag too).
     expect(page.locator("table.list tr", has_text="ئايگۈل").locator(".tag").first).to_have_text(signed)
     page.goto(live_server + "/log/")
     status = page.locator("table.list tr", has_text="ئايگۈل").locator(".tag").first.inner_text()

@@ -93,7 +93,7 @@ def _carried_out(client, world, session: DutySession, partner: DutySession, acti
     elif action == "propose":
         data["on"] = "2026-11-27"
     elif action == "substitute":
-        data.update(lawyer_id=world.users["lawyer2"].id, reason="所长安排")
+        data.update(lawyer_id=world.users["lawyer2"].id, reason="所长安排", confirm="1")  # past its confirmation
     elif action == "swap":
         data.update(other_id=partner.id, reason="律师互换")
     before = _events()

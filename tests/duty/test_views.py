@@ -119,7 +119,8 @@ def test_decline_puts_a_task_in_front_of_the_head_who_substitutes(cal, client, a
     assert "待安排替班" in month
     target = other if s.lawyer_id != other.id else cal.users["lawyer"]
     response = head.post(f"/duty/sessions/{s.id}/substitute", data={
-        "version": db.session.get(DutySession, s.id).version, "lawyer_id": target.id, "reason": "所长安排"})
+        "version": db.session.get(DutySession, s.id).version, "lawyer_id": target.id, "reason": "所长安排",
+        "confirm": "1"})
     assert response.status_code == 303
     show = head.get(f"/duty/sessions/{s.id}").text
     assert "请求替班" in show and "替班" in show and target.full_name in show

@@ -35,8 +35,9 @@ STATES = {
     "closed": (("accept", "record", "agreement", "performed", "follow_up", "close"), {"rate"}),
     "rated": (("accept", "record", "agreement", "performed", "follow_up", "close", "rate"), set()),
 }
-OFFERED = re.compile(r'(?:formaction|action)="/mediation/(\d+)/(accept|refuse|terminate|record|agreement|performed|'
-                     r'follow-up/\d+|close|rate|parties/\d+/reveal)"')
+# Refusing and terminating end the case: they are links to pages of their own that ask first.
+OFFERED = re.compile(r'(?:formaction|action)="/mediation/(\d+)/(accept|record|agreement|performed|'
+                     r'follow-up/\d+|close|rate|parties/\d+/reveal)"|href="/mediation/(\d+)/(refuse|terminate)"')
 
 
 def _case(world, state: str):
@@ -79,8 +80,8 @@ def _offered(client, case) -> set[str]:
     page = client.get(f"/mediation/{case.id}")
     steps = set()
     for m in OFFERED.finditer(page.text):
-        if int(m.group(1)) == case.id:
-            step = m.group(2)
+        case_id, step = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if int(case_id) == case.id:
             steps.add("follow_up" if step.startswith("follow-up") else "reveal" if step.startswith("parties")
                       else step)
     return steps
@@ -96,7 +97,7 @@ def _carried_out(client, world, case, step: str) -> bool:
     if step == "accept":
         data["mediator_id"] = world.users["mediator"].id
     elif step in ("refuse", "terminate"):
-        data["reason"] = "调解不成"
+        data.update(reason="调解不成", confirm="1")  # the confirm button of the step's own page
     elif step == "record":
         data.update(held_on=TODAY.isoformat(), place="", present="", content="再次调解。")
     elif step == "agreement":

@@ -61,14 +61,16 @@ def _row(html: str, booking_id: int) -> str:
 
 def _staff_buttons(html: str, booking_id: int) -> set[str]:
     row = _row(html, booking_id)
-    return {a for a in STAFF_ACTIONS if f'action="/signup/bookings/{booking_id}/{a}"' in row}
+    # Cancelling is a link to its confirmation page; the others are one-tap forms.
+    return {a for a in STAFF_ACTIONS if f'action="/signup/bookings/{booking_id}/{a}"' in row
+            or f'href="/signup/bookings/{booking_id}/{a}"' in row}
 
 
 def _staff_try(client, action: str, booking: Booking) -> tuple[int, bool]:
     """POST one action from the session's list; (status, whether it was carried out)."""
     was = db.session.get(Booking, booking.id).status
     had_rating = db.session.scalar(db.select(Rating.id).where(Rating.booking_id == booking.id)) is not None
-    data = {"value": "basic"} if action == "rate" else {}
+    data = {"value": "basic"} if action == "rate" else {"confirm": "1"} if action == "cancel" else {}
     response = client.post(f"/signup/bookings/{booking.id}/{action}", data=data)
     db.session.expire_all()
     now = db.session.get(Booking, booking.id).status
@@ -134,9 +136,9 @@ def test_the_receipt_offers_the_resident_exactly_what_they_can_do(cal, client, s
     for action, booking in bookings.items():
         receipt = client.post("/b/find", data={"code": booking.code, "tail": booking.phone[-4:]}).headers["Location"]
         page = client.get(receipt).text
-        shown = {a for a in ("cancel", "rate") if re.search(rf'<form[^>]+action="{receipt}/{a}"', page)}
+        shown = {a for a in ("cancel", "rate") if re.search(rf'<(?:form[^>]+action|a[^>]+href)="{receipt}/{a}"', page)}
         was, ratings = booking.status, _ratings(booking)
-        response = client.post(f"{receipt}/{action}", data={"value": "basic"} if action == "rate" else {})
+        response = client.post(f"{receipt}/{action}", data={"value": "basic"} if action == "rate" else {"confirm": "1"})
         db.session.expire_all()
         fresh = db.session.get(Booking, booking.id)
         done = (was != fresh.status == BookingStatus.CANCELLED) if action == "cancel" else \

@@ -45,7 +45,7 @@ def test_resident_books_from_the_village_page_gets_a_code_and_can_cancel(cal, cl
     assert client.post("/b/find", data={"code": booking.code, "tail": "0078"}).status_code == 422
     found = client.post("/b/find", data={"code": booking.code, "tail": "0077"})
     assert found.headers["Location"] == done.headers["Location"]
-    client.post(done.headers["Location"] + "/cancel")
+    client.post(done.headers["Location"] + "/cancel", data={"confirm": "1"})
     db.session.refresh(booking)
     assert booking.status == BookingStatus.CANCELLED
     assert "已取消" in client.get(done.headers["Location"]).text

@@ -36,13 +36,14 @@ def _write(world, place: str, state: str, *, session=None, starts_at=time(10, 0)
 
 
 def _buttons(html: str, entry_id: int) -> set[str]:
-    """The actions a page offers on one entry: the edit link and the countersign and amend forms."""
+    """The actions a page offers on one entry: the edit and countersign links and the amend form."""
     shown = set()
     if f'href="/log/{entry_id}/edit"' in html:
         shown.add("edit")
-    for action in ("countersign", "amend"):
-        if re.search(rf'<form[^>]+action="/log/{entry_id}/{action}"', html):
-            shown.add(action)
+    if re.search(rf'<a[^>]+href="/log/{entry_id}/countersign"', html):  # to its confirmation page
+        shown.add("countersign")
+    if re.search(rf'<form[^>]+action="/log/{entry_id}/amend"', html):
+        shown.add("amend")
     return shown
 
 
@@ -58,7 +59,7 @@ def _try(client, action: str, entry: WorkLogEntry) -> tuple[int, bool]:
         return response.status_code, db.session.get(WorkLogEntry, entry.id).content == "改过的内容"
     if action == "countersign":
         was = entry.status
-        response = client.post(f"/log/{entry.id}/countersign")
+        response = client.post(f"/log/{entry.id}/countersign", data={"confirm": "1", "version": entry.version})
         db.session.expire_all()
         now = db.session.get(WorkLogEntry, entry.id).status
         return response.status_code, was != now == EntryStatus.COUNTERSIGNED
@@ -119,8 +120,10 @@ def test_countersigning_a_whole_visit_is_offered_to_whoever_may_sign_any_of_its_
     db.session.commit()
     auth.login(role)
     index = client.get("/log/").text
-    shown = re.search(rf'<form[^>]+action="/log/sessions/{visit.id}/countersign"', index) is not None
-    response = client.post(f"/log/sessions/{visit.id}/countersign")
+    shown = re.search(rf'<a[^>]+href="/log/sessions/{visit.id}/countersign"', index) is not None
+    ask = client.get(f"/log/sessions/{visit.id}/countersign").text
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', ask).group(1)
+    response = client.post(f"/log/sessions/{visit.id}/countersign", data={"confirm": "1", "seen": seen})
     assert response.status_code == 303
     db.session.expire_all()
     signed = {key for key, e in (("T1", at_station), ("V1", for_village))

@@ -77,7 +77,8 @@ def test_lawyer_writes_officer_countersigns_then_only_a_correction(world, client
     auth.logout()
     auth.login("officer")
     assert "待签字确认" in client.get("/log/").text
-    assert client.post(f"/log/{entry.id}/countersign").status_code == 303
+    signed = client.post(f"/log/{entry.id}/countersign", data={"confirm": "1", "version": entry.version})
+    assert signed.status_code == 303
     db.session.refresh(entry)
     assert entry.locked
     auth.logout()
