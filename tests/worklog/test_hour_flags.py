@@ -2,6 +2,7 @@
 in the audit trail; hours read h:mm."""
 
 import json
+import re
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -85,6 +86,13 @@ def test_countersigning_a_flagged_entry_is_possible_and_the_flag_is_recorded(wor
     entry = _entry(world, visit)
     auth.login("officer")
     url = f"/log/{entry.id}/countersign" if one_by_one else f"/log/sessions/{visit.id}/countersign"
-    assert client.post(url).status_code == 303
+    ask = client.get(url).text  # the confirmation page says it too, right above 确认签字
+    assert "签到 10:00、签退 10:01，只有 0:01，少于最少 2:00。" in ask
+    if one_by_one:
+        data = {"confirm": "1", "version": entry.version}
+    else:
+        seen = re.search(r'name="seen"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="seen"', ask)
+        data = {"confirm": "1", "seen": seen.group(1) or seen.group(2)}
+    assert client.post(url, data=data).status_code == 303
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "worklog.countersign")).one()
     assert json.loads(event.after)["hour_flags"] == ["short"]
