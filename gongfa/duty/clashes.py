@@ -47,6 +47,9 @@ def refuse_clash(lawyer: User | None, on: date, starts_at: time, ends_at: time, 
     """Raise the clash message (next to ``field``) when ``lawyer`` already sits somewhere at those hours."""
     if lawyer is None:
         return
+    # Two people putting one lawyer on two places at once: the second waits here for the first to commit, then
+    # sees its session (PostgreSQL; SQLite's writers already take turns, BEGIN IMMEDIATE in gongfa.db).
+    db.session.execute(select(User.id).where(User.id == lawyer.id).with_for_update())
     clash = find_clash(lawyer.id, on, starts_at, ends_at, ignore=ignore)
     if clash is not None:
         raise ServiceError(_l("%(name)s %(day)s %(start)s–%(end)s 已在%(place)s值班，同一时间不能安排在两处。",

@@ -2,6 +2,7 @@
 accepting, proposing, swapping and substituting refuse a clash."""
 
 import re
+import threading
 from datetime import date, time
 from io import BytesIO
 
@@ -19,8 +20,8 @@ from gongfa.errors import ServiceError
 from gongfa.org import services as org
 from gongfa.org.models import AssignmentKind, Unit, UnitLevel
 from gongfa.people import services as people
-from gongfa.people.models import Membership, Role
-from tests.conftest import HX, PASSWORD
+from gongfa.people.models import Membership, Role, User
+from tests.conftest import HX, PASSWORD, PG_URL
 
 SINCE = date(2025, 1, 1)
 
@@ -409,3 +410,40 @@ def test_the_demo_roster_can_be_kept(runner):
             for s in row.sessions}
     assert gaps == {(RuleKind.WEEKLY, "652702100"),  # 艾比湖镇 shares 阿拉套街道's one duty lawyer
                     (RuleKind.MONTHLY, "652722100001")}  # 精河镇's first community has no adviser
+
+
+@pytest.mark.skipif(not PG_URL, reason="SQLite's writers take turns (BEGIN IMMEDIATE): the race is PostgreSQL's")
+def test_two_heads_putting_one_lawyer_on_two_places_at_once_book_her_once(busy, app):
+    """Two tabs, one moment: both substitute ``lawyer`` (free at 15:00) into a 15:00 visit. The second waits for
+    the first to commit, then is refused with the clash; she is not booked twice."""
+    visits = [_sitting(busy, key, busy.users["lawyer2"], WED, time(15, 0), time(16, 0)).id for key in ("V1", "V2")]
+    ids = {"head": busy.users["head"].id, "lawyer": busy.users["lawyer"].id}
+    db.session.commit()
+    first_done, answers = threading.Event(), {}
+
+    def request(index: int) -> None:
+        with app.app_context():
+            if index:
+                first_done.wait(10)
+            visit = db.session.get(DutySession, visits[index])
+            try:
+                substitute(visit, actor=db.session.get(User, ids["head"]), lawyer=db.session.get(User, ids["lawyer"]),
+                           reason="原律师生病", version=visit.version)
+            except ServiceError as refused:
+                db.session.rollback()
+                answers[index] = str(refused)
+                return
+            finally:
+                first_done.set()
+            threading.Event().wait(1.0 if not index else 0)  # the first holds its transaction a moment
+            db.session.commit()
+            answers[index] = "ok"
+
+    threads = [threading.Thread(target=request, args=(i,)) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert answers[0] == "ok" and "同一时间不能安排在两处" in answers[1], answers
+    db.session.expire_all()
+    assert overlapping_pairs() == 0
