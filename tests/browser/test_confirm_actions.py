@@ -5,7 +5,7 @@ Uyghur (right to left), the resident's and the officer's cancel, the mediator's 
 Each flow is run with JavaScript on (htmx boosts the forms) and off: every page keeps its header, menu and
 footer, nothing changes before the confirmation's own button, the page after it shows a message in a live
 region, no page scrolls sideways and every tap target is at least 44 × 44 px. Screenshots of the forms and
-their confirmations, in ug and zh, go to ``shots/`` (``GONGFA_CONFIRM_SHOTS`` names another folder).
+their confirmations, in ug and zh, go to ``bench/out/screens/`` (``GONGFA_CONFIRM_SHOTS`` names another folder).
 """
 
 import os
@@ -19,7 +19,7 @@ from tests.browser.conftest import ROOT, choose_language, login
 from tests.browser.test_thumb import MEASURE_JS
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(os.environ.get("GONGFA_CONFIRM_SHOTS", ROOT / "shots"))
+SHOTS = Path(os.environ.get("GONGFA_CONFIRM_SHOTS", ROOT / "bench" / "out" / "screens"))
 VILLAGE = "652701100001"  # 营盘社区
 JS = [pytest.param(True, id="js"), pytest.param(False, id="nojs")]
 
