@@ -101,7 +101,7 @@ def test_the_officer_sees_the_short_visit_flagged_before_countersigning(server, 
     expect(flags).to_be_visible()
     expect(flags).to_contain_text("0:35")
     row = page.locator("table.list tbody tr", has=page.locator(".flags")).first
-    button = row.locator("form[action$='/countersign'] button")
+    button = row.locator("a[href*='/countersign']")  # leads to the confirmation page
     assert flags.bounding_box()["y"] < button.bounding_box()["y"] + button.bounding_box()["height"]
     _no_sideways_scroll(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -110,6 +110,6 @@ def test_the_officer_sees_the_short_visit_flagged_before_countersigning(server, 
     page.goto(url + entry)
     expect(page.locator(".flags")).to_contain_text("0:35")
     flag_box = page.locator(".flags").bounding_box()
-    assert flag_box["y"] < page.locator("form[action$='/countersign'] button").bounding_box()["y"]
+    assert flag_box["y"] < page.locator("main a[href*='/countersign']").bounding_box()["y"]
     page.screenshot(path=str(SHOTS / "kk-360-worklog-entry-flagged.png"), full_page=True)
     assert w.errors == []

@@ -96,7 +96,7 @@ def _substitutable(page, base: str) -> str:
     page.goto(base + month)
     for session in _links(page, r"^/duty/sessions/\d+$"):
         page.goto(base + session)
-        found = _links(page, r"^/duty/sessions/\d+/substitute$")
+        found = _links(page, r"^/duty/sessions/\d+/substitute(\?|$)")  # the card's links carry ?next=
         if found:
             return found[0]
     raise AssertionError("no session to substitute at the head's station")

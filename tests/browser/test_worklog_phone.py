@@ -19,7 +19,7 @@ def test_a_draft_survives_the_link_dropping_and_a_resubmit_makes_one_entry(live_
     page.goto(live_server + "/log/new")
     page.fill("#starts_at", "10:00")
     page.fill("#ends_at", "11:30")
-    page.fill("#persons", "王秀兰")
+    page.fill("#persons", "王秀兰（断网那天）")  # a name no other browser test writes
     page.fill("#content", CONTENT)  # half written: no result yet
     page.context.set_offline(True)  # the link drops in the field
     with page.expect_event("requestfailed", lambda r: r.method == "POST"):  # the send fails before the link is back
@@ -27,7 +27,7 @@ def test_a_draft_survives_the_link_dropping_and_a_resubmit_makes_one_entry(live_
     page.context.set_offline(False)
     page.reload()  # back online, the page comes back empty from the server ...
     page.locator(".draft-note").wait_for()  # ... and the draft is put back
-    assert page.input_value("#content") == CONTENT and page.input_value("#persons") == "王秀兰"
+    assert page.input_value("#content") == CONTENT and page.input_value("#persons") == "王秀兰（断网那天）"
     page.fill("#result", "已解答")
     # The server gets the form, but the answer is lost on the way back (a timeout on a slow link).
     lost = {"n": 0}
@@ -48,7 +48,7 @@ def test_a_draft_survives_the_link_dropping_and_a_resubmit_makes_one_entry(live_
     page.unroute(re.compile(r".*/log/new$"))
     assert lost["n"] == 1
     page.goto(live_server + "/log/")
-    assert page.locator("table.list tr", has_text="王秀兰").count() == 1  # one entry, not two
+    assert page.locator("table.list tr", has_text="王秀兰（断网那天）").count() == 1  # one entry, not two
     page.goto(live_server + "/log/new")
     assert page.input_value("#content") == ""  # the saved draft was forgotten
     SHOTS.mkdir(parents=True, exist_ok=True)
