@@ -31,7 +31,7 @@ from gongfa.auth.scope import Scope
 from gongfa.clock import BEIJING
 from gongfa.db import db, utcnow
 from gongfa.duty.attendance import check_in_refusal, check_out_refusal, session_flags
-from gongfa.duty.clashes import refuse_clash
+from gongfa.duty.clashes import find_clash, refuse_clash
 from gongfa.duty.holidays import holidays_between, is_working_day
 from gongfa.duty.models import OPEN_STATUSES, ChangeKind, DutySession, RuleKind, SessionStatus
 from gongfa.errors import ServiceError
@@ -254,7 +254,20 @@ def substitute(session: DutySession, *, actor: User, lawyer: User, reason: str, 
 
 
 def swap_candidates(session: DutySession, *, today: date) -> list[DutySession]:
-    """Other open sessions at the same place with another lawyer, within two months (for a swap)."""
+    """Other open sessions at the same place with another lawyer, within two months, that the two lawyers could
+    exchange without either sitting somewhere else at the new hours (what the swap form offers)."""
+    return [other for other in swap_partners(session, today=today) if not _swap_clashes(session, other)]
+
+
+def _swap_clashes(session: DutySession, other: DutySession) -> bool:
+    """Whether exchanging the two sessions' lawyers would put either in two places at once."""
+    ignore = [session.id, other.id]
+    return any(lawyer is not None and find_clash(lawyer.id, s.on, s.starts_at, s.ends_at, ignore=ignore) is not None
+               for lawyer, s in ((other.lawyer, session), (session.lawyer, other)))
+
+
+def swap_partners(session: DutySession, *, today: date) -> list[DutySession]:
+    """Other open sessions at the same place with another lawyer, within two months, clash or not."""
     return list(db.session.scalars(
         select(DutySession).options(joinedload(DutySession.lawyer))
         .where(DutySession.point_id == session.point_id, DutySession.id != session.id,

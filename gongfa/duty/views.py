@@ -318,8 +318,13 @@ def session_swap(session_id: int):
     if not _may(session, "swap"):
         abort(403)
     form = SwapForm(version=session.version)
-    candidates = actions.swap_candidates(session, today=clock.today())
-    form.other_id.choices = [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in candidates]
+    def choices(sessions):
+        return [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in sessions]
+
+    # Any day of the place's other lawyers is a valid answer (a clash that arose since the form was shown gets
+    # its own message from the service); the form offers only the days the two can exchange.
+    partners = actions.swap_partners(session, today=clock.today())
+    form.other_id.choices = choices(partners)
     if form.validate_on_submit():
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
         response = _run(session, lambda s, **kw: actions.swap(s, other, **kw), form=form,
@@ -327,6 +332,9 @@ def session_swap(session_id: int):
                         said=_("已换班，这一天由%(name)s值班。", name=other.lawyer.full_name if other.lawyer else ""))
         if response is not None:
             return response
+    offered = actions.swap_candidates(session, today=clock.today())
+    chosen = [p for p in partners if p.id == form.other_id.data and p not in offered]
+    form.other_id.choices = choices(offered + chosen)  # a refused choice stays, with its message beside it
     return render_page("duty/swap.html", s=session, form=form, back=_back(""), status=form_status(form))
 
 

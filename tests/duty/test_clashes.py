@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from gongfa.db import db
-from gongfa.duty.actions import accept, propose, substitute, swap
+from gongfa.duty.actions import accept, propose, substitute, swap, swap_candidates
 from gongfa.duty.generation import add_extra_session, create_rule, generate_all
 from gongfa.duty.models import DutySession, ExtraKind, RuleKind, SessionStatus
 from gongfa.duty.queries import shortages, substitution_tasks
@@ -281,6 +281,22 @@ def test_a_swap_that_would_double_book_either_lawyer_is_refused(busy):
     lecture.status = SessionStatus.CANCELLED  # a cancelled session holds nobody's hours
     swap(busy.wednesday, later, actor=busy.users["head"], reason="", version=busy.wednesday.version)
     assert busy.wednesday.lawyer == lawyer2 and later.lawyer == lawyer
+
+
+def test_the_swap_form_offers_only_days_the_two_lawyers_can_exchange(busy):
+    lawyer2 = busy.users["lawyer2"]
+    next_week = _sitting(busy, "T1", lawyer2, date(2026, 12, 9))
+    later = _sitting(busy, "T1", lawyer2, date(2026, 12, 16))
+    _sitting(busy, "V2", lawyer2, WED, time(9, 0), time(11, 0))  # lawyer2 is at 吉祥社区 on the morning of 12/2
+    # Either swap would put lawyer2 on 12/2 at 10:00 while she is at 吉祥社区: neither is offered.
+    assert swap_candidates(busy.wednesday, today=date(2026, 11, 23)) == []
+    _sitting(busy, "V2", lawyer2, WED, time(9, 0), time(11, 0)).status = SessionStatus.CANCELLED
+    for s in db.session.scalars(db.select(DutySession).where(DutySession.point_id == org.point_of(
+            busy.units["V2"]).id)):
+        s.status = SessionStatus.CANCELLED
+    assert swap_candidates(busy.wednesday, today=date(2026, 11, 23)) == [next_week, later]
+    _sitting(busy, "V1", busy.users["lawyer"], date(2026, 12, 16), time(10, 0), time(11, 0))
+    assert swap_candidates(busy.wednesday, today=date(2026, 11, 23)) == [next_week]  # lawyer is busy on 12/16
 
 
 def test_an_extra_session_on_top_of_a_duty_is_refused(busy):
