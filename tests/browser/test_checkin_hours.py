@@ -48,7 +48,8 @@ def _session_soon(database_url: str) -> tuple[int, str]:
                               ends_at=(start + timedelta(minutes=3)).time(), status=SessionStatus.CONFIRMED)
         db.session.add(session)
         db.session.commit()
-        session_id = session.id
+        session_id = session.id  # reads the row again: the session holds a connection until removed
+        db.session.remove()
         db.engine.dispose()
     return session_id, (start - timedelta(minutes=OPENS)).strftime("%H:%M")
 

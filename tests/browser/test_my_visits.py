@@ -37,6 +37,7 @@ def _in_app(database_url: str, work):
     with app.app_context():
         result = work()
         db.session.commit()
+        db.session.remove()  # give its connection back before the pool is closed (none left open on PostgreSQL)
         db.engine.dispose()
     return result
 
