@@ -159,20 +159,29 @@ DONE = {
 }
 
 
+def _run(case, form, action, values, *, default: str, done_message=None):
+    """Run a validated step: done → commit, say so and go back to the case; a refusal → None (the message is next
+    to its field, ``default`` when it names none); a change saved meanwhile by someone else → said on the case."""
+    try:
+        with service_errors(form, default=default) as done:
+            action(case, actor=current_user, version=_version(), **values(form))
+    except StaleDataError:
+        flash(str(services.StaleCaseError().message), "error")
+        return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+    if not done:
+        return None
+    db.session.commit()
+    flash(str(done_message or DONE[action]), "success")
+    return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+
+
 def _step(case, form, action, field_errors_to: str, values, *, done_message=None):
     """Validate a step's form and run it: the one place in this module where a refusal becomes the message next
     to the field (422), and a change someone else saved in the same moment a plain message on the case."""
     if form.validate_on_submit():
-        try:
-            with service_errors(form, default="submit") as done:
-                action(case, actor=current_user, version=_version(), **values(form))
-        except StaleDataError:
-            flash(str(services.StaleCaseError().message), "error")
-            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
-        if done:
-            db.session.commit()
-            flash(str(done_message or DONE[action]), "success")
-            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+        response = _run(case, form, action, values, default="submit", done_message=done_message)
+        if response is not None:
+            return response
     return _show(case, status=form_status(form), form=form, **{field_errors_to: form})
 
 
@@ -192,16 +201,9 @@ def _ending(case, form, action, template: str, values, *, step: str):
     """Refusal or termination, which end the case: their own page with their own reason asks first (a GET, or a
     POST without its confirm button, changes nothing); the confirm POST ends the case."""
     if request.method == "POST" and form.confirm.data and form.validate_on_submit():
-        try:
-            with service_errors(form, default="reason") as done:
-                action(case, actor=current_user, version=_version(), **values(form))
-        except StaleDataError:
-            flash(str(services.StaleCaseError().message), "error")
-            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
-        if done:
-            db.session.commit()
-            flash(str(DONE[action]), "success")
-            return redirect(url_for("mediation.case_show", case_id=case.id), 303)
+        response = _run(case, form, action, values, default="reason")
+        if response is not None:
+            return response
     elif request.method == "GET":
         form.version.data = str(case.version)
     # A POST without the confirm button (the case page's old one-box form) brings the question up, keeping
