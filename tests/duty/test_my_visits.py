@@ -14,14 +14,14 @@ from gongfa.duty.holidays import sync_national_holidays
 from gongfa.duty.models import DutySession, RuleKind, SessionStatus
 from gongfa.org import services as org
 from gongfa.worklog.models import Category, Mode, WorkLogEntry
+from tests.conftest import HX, hx_target
 
 TODAY = "2026-11-25 09:00:00+08:00"  # a Wednesday: 小营盘镇's duty is today
-HX = {"HX-Request": "true"}
 
 
 def card_target(s: DutySession) -> dict:
     """What htmx sends when a button on the session's card swaps the card."""
-    return {**HX, "HX-Target": f"session-{s.id}"}
+    return hx_target(f"session-{s.id}")
 
 
 BOOSTED = {**HX, "HX-Boosted": "true"}  # a form on a full page (decline, propose, swap) inside boosted <main>
