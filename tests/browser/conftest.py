@@ -18,8 +18,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """gunicorn serving a migrated, demo-seeded database; yields the base URL."""
-    with bench_live_server(tmp_path_factory.mktemp("live")) as url:
+    """gunicorn serving a migrated, demo-seeded database; yields the base URL.
+
+    Every browser test is one resident at 127.0.0.1, so the public sign-up and lookup limits (6 and 10 a
+    minute from one address) would refuse a test that happens to run within a minute of the others' bookings
+    (CI: the thumb test's booking got a 429). The limits themselves are tested in tests/web/test_limits.py.
+    """
+    env = {"GONGFA_RATELIMIT_SIGNUP": "1000 per minute", "GONGFA_RATELIMIT_LOOKUP": "1000 per minute"}
+    with bench_live_server(tmp_path_factory.mktemp("live"), extra_env=env) as url:
         yield url
 
 

@@ -118,8 +118,9 @@ def _receipt_path(page, base: str, form: str) -> str:
     page.goto(base + form)
     page.fill("#name", "古丽·艾买提")
     page.fill("#phone", "13712340044")
-    page.locator("#submit").click()
-    page.wait_for_url(re.compile(r"/b/(?!find)"))
+    with page.expect_navigation():
+        page.locator("#submit").click()
+    assert re.search(r"/b/(?!find)", page.url), page.locator("main").inner_text()[:600]
     return urllib.parse.urlsplit(page.url).path
 
 
