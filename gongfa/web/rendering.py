@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from gongfa.clock import BEIJING
 from gongfa.i18n import LOCALES, locale_info
 from gongfa.web import htmx
+from gongfa.web.langtext import user_text
 
 
 def render_page(template: str, *, fragments: dict[str, str] | None = None, status: int = 200, **ctx):
@@ -48,11 +49,11 @@ def name_field() -> str:
     return locale_info(current_locale_code()).name_field
 
 
-def ut(value) -> Markup:
-    """User text, isolated for bidi: a name in Arabic script inside Chinese text stays whole."""
-    if value is None or value == "":
-        return Markup("")
-    return Markup('<bdi dir="auto">%s</bdi>') % escape(value)
+def ut(value, lang: str | None = None) -> Markup:
+    """User text, isolated for bidi (a name in Arabic script inside Chinese text stays whole) and marked with
+    its language where it differs from the page's (gongfa.web.langtext); ``lang`` names an Arabic-script
+    record's language when known ("kk-Arab")."""
+    return user_text(value, locale_info(current_locale_code()).html_lang, lang)
 
 
 def ltr(value) -> Markup:
