@@ -46,7 +46,7 @@ def _layer(name: str, tree: ast.Module) -> str:
     last = name.rsplit(".", 1)[-1]
     if _is_views(tree):
         return "views"
-    if last in ("models", "categories"):
+    if last in ("models", "categories", "hours"):  # hours: the value type behind a column (gongfa.org.hours)
         return "models"
     if last == "forms":
         return "forms"

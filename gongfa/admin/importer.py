@@ -26,10 +26,11 @@ from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services
 from gongfa.org.forms import UnitForm
+from gongfa.org.hours import HoursError, parse_text
 from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.forms import NewUserForm
-from gongfa.people.models import Role
+from gongfa.people.models import POSITION_WORDS, Position, Role
 
 UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("类型"), _l("中文名称"), _l("维吾尔文名称"),
                 _l("哈萨克文名称")]
@@ -38,6 +39,8 @@ PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l
 LEVEL_WORDS = {"县": "county", "市": "county", "县（市）": "county", "乡镇": "township", "乡": "township",
                "镇": "township", "街道": "township", "乡镇（街道）": "township", "村": "village", "社区": "village",
                "村（社区）": "village"}
+# The optional third sheet: a service point's opening hours, typed as people write them (gongfa.org.hours).
+POINT_COLUMNS = [_l("服务点区划代码"), _l("办公时间")]
 MAX_ROWS = 5000
 # What an upload may unpack to, checked in the zip directory before any XML is parsed: the template filled
 # with 5,000 rows is about 2 MB of XML. (A 254 KB upload can hold 4 M rows, 104 MB of XML.) zipfile stops
@@ -84,6 +87,13 @@ def _level(word: str) -> str:
     return _titles_in_every_language(UnitLevel).get(word) or LEVEL_WORDS.get(word, word)
 
 
+def _position(word: str) -> str:
+    """A position code from its code, its title in either language or a usual Chinese spelling ("站长")."""
+    if not word or word in Position._value2member_map_:
+        return word
+    return _titles_in_every_language(Position).get(word) or POSITION_WORDS.get(word, word)
+
+
 def _role(word: str) -> str:
     if word in Role._value2member_map_:
         return word
@@ -121,17 +131,50 @@ def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
             return result
         unit_rows = _rows(sheets[0], len(UNIT_COLUMNS))
         people_rows = _rows(sheets[1], len(PEOPLE_COLUMNS) + 1)  # an old template's password column is noted
-        titles = sheets[0].title, sheets[1].title
+        point_rows = _rows(sheets[2], len(POINT_COLUMNS)) if len(sheets) > 2 and _is_point_sheet(sheets[2]) else []
+        titles = sheets[0].title, sheets[1].title, sheets[2].title if point_rows else ""
     except UNREADABLE:
         result.problems.append(("", 0, _("无法读取这个文件，请用本系统提供的 .xlsx 模板。")))
         return result
-    if len(unit_rows) + len(people_rows) > MAX_ROWS:
+    if len(unit_rows) + len(people_rows) + len(point_rows) > MAX_ROWS:
         result.problems.append(("", 0, _("一次最多导入 %(n)d 行。", n=MAX_ROWS)))
         return result
     manage = scope.paths(*MANAGERS)
     _import_units(unit_rows, titles[0], result, manage)
     _import_people(people_rows, titles[1], result, manage)
+    _import_hours(point_rows, titles[2], result, manage)
     return result
+
+
+def _is_point_sheet(sheet) -> bool:
+    """Whether a third sheet is the 服务点 sheet (its first header), not the 说明 sheet."""
+    first = next(sheet.iter_rows(max_row=1, max_col=1, values_only=True), (None,))[0]
+    with force_locale("zh_Hans"):
+        zh = str(POINT_COLUMNS[0])
+    return _cell(first) in (zh, str(POINT_COLUMNS[0]))
+
+
+def _import_hours(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
+    """Set service points' hours from typed Chinese ("周一至周五 9:30-13:30 16:00-19:30"); say what cannot
+    be read, row by row."""
+    for number, row in enumerate(rows, start=2):
+        code, text = [_cell(v) for v in (list(row) + [None] * 2)[:2]]
+        if not code and not text:
+            continue
+        unit = services.unit_by_code(code)
+        point = services.point_of(unit) if unit is not None and _in_scope(unit, manage) else None
+        if point is None:
+            result.problems.append((sheet, number, _("服务点区划代码 %(code)s 不存在或不在您的管理范围内。",
+                                                     code=code or "—")))
+            continue
+        try:
+            hours = parse_text(text)
+        except HoursError as error:
+            result.problems.append((sheet, number, f"{_('办公时间')}: {error.message}"))
+            continue
+        services.update_point(point, phone=point.phone, address=point.address, opening_hours=hours,
+                              hours_note="", is_active=point.is_active)
+        result.counts["points"] = result.counts.get("points", 0) + 1
 
 
 def _in_scope(unit, manage: set[str]) -> bool:
@@ -177,9 +220,13 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         if values[10]:  # an older template's 初始密码 column: no password is set from a spreadsheet any more
             result.ignored_passwords += 1
         role = _role(role)
+        position, position_note = _position(position), ""
+        if position and position not in Position._value2member_map_:  # a post not on the list: "other"
+            position, position_note = Position.OTHER.value, position
         form = NewUserForm(MultiDict({
             "username": username, "full_name": full_name, "full_name_native": native, "phone": phone,
-            "role": role, "position": position, "starts_on": starts_on, "licence_no": licence,
+            "role": role, "position": position,
+            "position_note": position_note, "starts_on": starts_on, "licence_no": licence,
             "is_active": "y"}), meta={"csrf": False})
         form.point_id.validate_choice = False
         form.law_firm_id.validate_choice = False
@@ -213,7 +260,8 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
                 if point is None:
                     raise ServiceError(_l("这个单位没有服务点。"))
                 people_services.add_membership(user=user, point=point, role=Role(role),
-                                               starts_on=form.starts_on.data, position=form.position.data or "")
+                                               starts_on=form.starts_on.data, position=form.position.data or None,
+                                               position_note=form.position_note.data or "")
         except ServiceError as error:
             result.problems.append((sheet, number, str(error.message)))
             continue
@@ -241,8 +289,9 @@ def template_workbook() -> bytes:
     _sheet(book, str(_l("单位")), UNIT_COLUMNS,
            ["652701100299", "652701100", "村", "村", "示例村", "ئۈلگە كەنت", "ۇلگى قىستاق"], first=True)
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
-           ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "专职调解员", "2026-01-01",
+           ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "full_time_mediator", "2026-01-01",
             "", ""])
+    _sheet(book, str(_l("服务点")), POINT_COLUMNS, ["652701100299", "周一至周五 10:00-14:00 16:00-20:00"])
     notes = book.create_sheet(str(_l("说明")))
     for line in (
         _l("第一个工作表是单位，第二个是人员；第一行是标题，从第二行起每行一条。示例行请删除或改成真实数据。"),
@@ -250,6 +299,10 @@ def template_workbook() -> bytes:
         _l("角色填：bureau_admin、station_head、officer、lawyer、mediator、inspector、other，或其中文名称。"),
         _l("律师的服务点填村（社区）代码时，就安排为该村的法律顾问；填乡镇代码时为工作站值班律师。"),
         _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
+        _l("职务填代码（如 full_time_mediator）或中文名称（如 专职人民调解员、网格员）；"
+           "表里没有的职务按“其他职务”导入。"),
+        _l("第三个工作表是服务点的办公时间，如：周一至周五 10:00-14:00 16:00-20:00；"
+           "每周三 10:00-18:00。可不填。"),
         _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
         _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
     ):
@@ -284,12 +337,15 @@ def staffing_workbook(rows) -> bytes:
     from gongfa.web.rendering import local_name
 
     book = Workbook()
-    headers = [_l("区划代码"), _l("服务点"), _l("上级单位"), _l("配备情况"), _l("是否达标"), _l("缺少")]
+    headers = [_l("区划代码"), _l("服务点"), _l("上级单位"), _l("配备情况"), _l("是否达标"), _l("缺少"),
+               _l("职务代码"), _l("职务")]
     ws = _sheet(book, str(_l("人员配备")), headers, first=True)
     for row in rows:
         missing = "；".join(f"{people_services.REQUIREMENT_TITLES[k]} {n}" for k, n in row.missing)
         ws.append([row.point.unit.code, local_name(row.point), local_name(row.point.unit.parent),
-                   row.pattern, str(_l("达标") if row.ok else _l("未达标")), missing])
+                   row.pattern, str(_l("达标") if row.ok else _l("未达标")), missing,
+                   "; ".join(f"{p.value} {n}" for p, n in row.positions.items()),
+                   "；".join(f"{p.title} {n}" for p, n in row.positions.items())])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

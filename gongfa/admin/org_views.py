@@ -119,9 +119,12 @@ def point_edit(point_id: int):
     point = db.session.get(ServicePoint, point_id) or abort(404)
     require_unit(point.unit, *MANAGERS)
     form = PointForm(obj=point)
+    if request.method == "GET":
+        form.fill_hours(point.opening_hours)
     if form.validate_on_submit():
         services.update_point(point, phone=form.phone.data or "", address=form.address.data or "",
-                              hours=form.hours.data or "", is_active=form.is_active.data)
+                              opening_hours=form.opening_hours(), hours_note=form.hours_note.data or "",
+                              is_active=form.is_active.data)
         db.session.commit()
         flash(_("已保存。"), "success")
         return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)

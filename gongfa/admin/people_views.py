@@ -78,7 +78,8 @@ def user_new():
                 law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
                 licence_no=form.licence_no.data or "", password=form.password.data)
             services.add_membership(user=user, point=point, role=Role(form.role.data),
-                                    starts_on=form.starts_on.data, position=form.position.data or "")
+                                    starts_on=form.starts_on.data, position=form.position.data or None,
+                                    position_note=form.position_note.data or "")
         if done:
             db.session.commit()
             flash(_("已添加 %(name)s。", name=user.full_name), "success")
@@ -127,7 +128,8 @@ def membership_new(user_id: int):
         with service_errors(form) as done:
             services.add_membership(user=user, point=point, role=Role(form.role.data),
                                     starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                                    position=form.position.data or "")
+                                    position=form.position.data or None,
+                                    position_note=form.position_note.data or "")
         if done:
             db.session.commit()
             flash(_("已保存。"), "success")

@@ -43,6 +43,8 @@ def _plain(value):
         return value.value
     if isinstance(value, (date, datetime, time)):
         return value.isoformat()
+    if hasattr(value, "to_json"):  # a value object stored as JSON (gongfa.org.hours.OpeningHours)
+        return value.to_json()
     return value
 
 

@@ -13,6 +13,7 @@ from gongfa import clock
 from gongfa.auth import services as auth_services
 from gongfa.demo import data
 from gongfa.org import services as org
+from gongfa.org.hours import parse_text
 from gongfa.org.models import AssignmentKind, Unit, UnitLevel
 from gongfa.people import services as people
 from gongfa.people.models import Role
@@ -423,10 +424,10 @@ def seed() -> dict[str, int]:
         station = org.point_of(town)
         station.phone = f"0909-{rng.randrange(2200000, 2299999)}"
         station.address = f"{town.name_zh}人民政府院内"
-        station.hours = "周一至周五 10:00–14:00，16:00–20:00"
+        station.opening_hours = parse_text("周一至周五 10:00–14:00，16:00–20:00")
         for point in studio_points:
             point.address = point.unit.name_zh + ("居委会" if point.unit.kind == "社区" else "村委会")
-            point.hours = "周一至周五 10:00–14:00"
+            point.opening_hours = parse_text("周一至周五 10:00–14:00")
     db.session.flush()
     sessions = _seed_duty(list(townships.values()), list(villages.values()))
     # The auditor last, so that every other demo record stays as it was.

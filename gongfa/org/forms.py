@@ -1,10 +1,13 @@
 """Forms for units, service points, law firms, assignments and imports."""
 
+from babel.dates import get_day_names
+from flask_babel import LazyString
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, StringField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from gongfa.i18n import _l
+from gongfa.org.hours import DAY_KEYS, HoursError, OpeningHours, parse_periods
 from gongfa.org.models import AssignmentKind, UnitLevel
 from gongfa.web.forms import (
     BaseForm,
@@ -17,6 +20,7 @@ from gongfa.web.forms import (
     no_control_chars,
     phone_number,
 )
+from gongfa.web.rendering import current_locale_code
 
 NAME_CHECKS = [no_bidi_controls, no_control_chars]
 
@@ -62,6 +66,23 @@ class UnitForm(BaseForm):
             raise ValidationError(_l("这个层级的区划代码应为%(n)d位数字。", n=expected))
 
 
+def _day_name(day: int):
+    return LazyString(lambda: get_day_names("wide", context="stand-alone", locale=current_locale_code())[day])
+
+
+def _valid_periods(form, field):
+    try:
+        parse_periods(field.data or "")
+    except HoursError as error:
+        raise ValidationError(error.message) from None
+
+
+def _day_field(day: int) -> StringField:
+    return StringField(_day_name(day), filters=[clean_text],
+                       validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
+                                   _valid_periods])
+
+
 class PointForm(BaseForm):
     """A station's or studio's public contact details."""
 
@@ -70,11 +91,33 @@ class PointForm(BaseForm):
     address = StringField(_l("地址"), filters=[clean_text],
                           validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)),
                                       *NAME_CHECKS])
-    hours = StringField(_l("办公时间"), filters=[clean_text],
-                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
-                                    *NAME_CHECKS])
+    # One line per weekday (CLDR names in the reader's language): its periods, "10:00-14:00 16:00-20:00",
+    # empty when closed. Plain text inputs: no JavaScript, nothing to learn on an old village PC.
+    hours_mon = _day_field(0)
+    hours_tue = _day_field(1)
+    hours_wed = _day_field(2)
+    hours_thu = _day_field(3)
+    hours_fri = _day_field(4)
+    hours_sat = _day_field(5)
+    hours_sun = _day_field(6)
+    hours_note = StringField(_l("办公时间备注"), filters=[clean_text],
+                             validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
+                                         *NAME_CHECKS])
     is_active = BooleanField(_l("在用"), default=True)
     submit = SubmitField(_l("保存"))
+
+    def day_fields(self):
+        """The seven weekday fields, Monday first."""
+        return [self[f"hours_{key}"] for key in DAY_KEYS]
+
+    def fill_hours(self, hours: OpeningHours) -> None:
+        """Show stored hours in the day fields (a GET of the form)."""
+        for f, periods in zip(self.day_fields(), hours.days, strict=True):
+            f.data = " ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in periods)
+
+    def opening_hours(self) -> OpeningHours:
+        """The validated day fields as data."""
+        return OpeningHours(tuple(parse_periods(f.data or "") for f in self.day_fields()))
 
 
 class FirmForm(BaseForm):

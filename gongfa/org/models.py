@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongfa.db import TimestampMixin, db, str_enum
 from gongfa.i18n import TitledEnum, _l
+from gongfa.org.hours import CLOSED, HoursType, OpeningHours
 
 
 class UnitLevel(TitledEnum):
@@ -98,7 +99,10 @@ class ServicePoint(TimestampMixin, db.Model):
     kind: Mapped[PointKind] = mapped_column(str_enum(PointKind, 10))
     phone: Mapped[str] = mapped_column(String(30), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
-    hours: Mapped[str] = mapped_column(String(100), default="")
+    # Weekdays and periods (gongfa.org.hours), rendered per language; ``hours_note`` keeps what an old
+    # typed string said that could not be read as data, for someone to redo by hand.
+    opening_hours: Mapped[OpeningHours] = mapped_column(HoursType, default=CLOSED)
+    hours_note: Mapped[str] = mapped_column(String(100), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
 
     unit: Mapped[Unit] = relationship(back_populates="points")

@@ -9,6 +9,7 @@ from gongfa.audit import services as audit
 from gongfa.db import db
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
+from gongfa.org.hours import OpeningHours
 from gongfa.org.models import (
     CHILD_LEVEL,
     POINT_KIND_FOR_LEVEL,
@@ -119,10 +120,12 @@ def open_village(code: str) -> Unit | None:
 # --- service points ------------------------------------------------------------------------
 
 
-def update_point(point: ServicePoint, *, phone: str, address: str, hours: str, is_active: bool) -> ServicePoint:
-    """Edit a station's or studio's public contact details."""
+def update_point(point: ServicePoint, *, phone: str, address: str, opening_hours: OpeningHours,
+                 hours_note: str = "", is_active: bool) -> ServicePoint:
+    """Edit a station's or studio's public contact details and opening hours."""
     with audit.tracking(point, "point.update"):
-        point.phone, point.address, point.hours, point.is_active = phone, address, hours, is_active
+        point.phone, point.address, point.is_active = phone, address, is_active
+        point.opening_hours, point.hours_note = opening_hours, hours_note
     return point
 
 

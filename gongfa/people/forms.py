@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from gongfa.i18n import _l
 from gongfa.org.forms import coerce_id
-from gongfa.people.models import Role
+from gongfa.people.models import Position, Role
 from gongfa.people.passwords import password_policy
 from gongfa.web.forms import (
     BaseForm,
@@ -20,6 +20,20 @@ from gongfa.web.forms import (
     phone_number,
     username_chars,
 )
+
+
+def _position_choices():
+    return [("", _l("（无）")), *Position.choices()]
+
+
+def _position_field() -> ChoiceField:
+    return ChoiceField(_l("职务"), choices=_position_choices, validate_choice=True)
+
+
+def _position_note_field() -> StringField:
+    return StringField(_l("其他职务名称（选“其他职务”时填写）"), filters=[clean_name],
+                       validators=[Optional(), Length(max=50, message=_l("不超过%(n)d个字。", n=50)),
+                                   no_bidi_controls, no_control_chars])
 
 
 class UserForm(BaseForm):
@@ -52,8 +66,8 @@ class NewUserForm(UserForm):
                                                       Length(max=200, message=_l("密码太长。")), password_policy])
     role = ChoiceField(_l("角色"), choices=Role.choices, validate_choice=True)
     point_id = ChoiceField(_l("所在服务点"), coerce=coerce_id, validate_choice=True)
-    position = StringField(_l("职务"), validators=[Optional(), Length(max=50, message=_l("不超过%(n)d个字。", n=50)),
-                                                 no_bidi_controls, no_control_chars])
+    position = _position_field()
+    position_note = _position_note_field()
     starts_on = LocalDateField(_l("开始日期"),
                                validators=[DataRequired(message=_l("请填写开始日期，格式如 2026-12-01。"))])
 
@@ -63,8 +77,8 @@ class MembershipForm(BaseForm):
 
     role = ChoiceField(_l("角色"), choices=Role.choices, validate_choice=True)
     point_id = ChoiceField(_l("服务点"), coerce=coerce_id, validate_choice=True)
-    position = StringField(_l("职务"), validators=[Optional(), Length(max=50, message=_l("不超过%(n)d个字。", n=50)),
-                                                 no_bidi_controls, no_control_chars])
+    position = _position_field()
+    position_note = _position_note_field()
     starts_on = LocalDateField(_l("开始日期"),
                                validators=[DataRequired(message=_l("请填写开始日期，格式如 2026-12-01。"))])
     ends_on = LocalDateField(_l("结束日期（可不填）"), validators=[Optional()])

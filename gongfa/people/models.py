@@ -36,6 +36,57 @@ class Role(TitledEnum):
         }
 
 
+class Position(TitledEnum):
+    """A person's post at a service point, from a fixed list so it is translated and counted (was typed)."""
+
+    SECTION_STAFF = "section_staff"  # 司法局 法律服务科
+    INSPECTION_TEAM = "inspection_team"  # 验收小组
+    AUDITOR = "auditor"
+    STATION_HEAD = "station_head"  # 司法所所长 = 工作站站长
+    DUTY_LAWYER = "duty_lawyer"
+    LEGAL_ADVISER = "legal_adviser"
+    FULL_TIME_MEDIATOR = "full_time_mediator"
+    LOCAL_MEDIATOR = "local_mediator"  # 乡贤
+    COMPREHENSIVE_OFFICER = "comprehensive_officer"  # 综治专干
+    GRID_WORKER = "grid_worker"
+    VOLUNTEER = "volunteer"
+    CLERK = "clerk"
+    VILLAGER_REPRESENTATIVE = "villager_representative"
+    OTHER = "other"  # with ``position_note``: a post not on the list yet
+
+    @classmethod
+    def _titles(cls):
+        return {
+            "section_staff": _l("法律服务科工作人员"),
+            "inspection_team": _l("验收检查人员"),
+            "auditor": _l("审计员"),
+            "station_head": _l("司法所负责人"),
+            "duty_lawyer": _l("值班律师"),
+            "legal_adviser": _l("村居法律顾问"),
+            "full_time_mediator": _l("专职人民调解员"),
+            "local_mediator": _l("乡贤调解员"),
+            "comprehensive_officer": _l("村综治专干"),
+            "grid_worker": _l("网格员"),
+            "volunteer": _l("志愿者"),
+            "clerk": _l("书记员"),
+            "villager_representative": _l("村民代表"),
+            "other": _l("其他"),
+        }
+
+
+# The ways the old free-text column and the import template spell a position (Chinese, as typed).
+POSITION_WORDS = {
+    "法律服务科": "section_staff", "法律服务科工作人员": "section_staff", "验收小组": "inspection_team",
+    "验收小组成员": "inspection_team", "审计员": "auditor", "审计管理员": "auditor", "站长": "station_head",
+    "所长": "station_head", "司法所所长": "station_head", "工作站站长": "station_head",
+    "司法所负责人": "station_head", "值班律师": "duty_lawyer", "法律顾问": "legal_adviser",
+    "村居法律顾问": "legal_adviser", "村法律顾问": "legal_adviser", "专职调解员": "full_time_mediator",
+    "专职人民调解员": "full_time_mediator", "乡贤": "local_mediator", "乡贤调解员": "local_mediator",
+    "综治专干": "comprehensive_officer", "村综治专干": "comprehensive_officer", "网格员": "grid_worker",
+    "志愿者": "volunteer", "书记员": "clerk", "村民代表": "villager_representative",
+}
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     """A staff account. Residents have no account."""
 
@@ -78,7 +129,8 @@ class Membership(TimestampMixin, db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     point_id: Mapped[int] = mapped_column(ForeignKey("service_points.id"), index=True)
     role: Mapped[Role] = mapped_column(str_enum(Role, 20))
-    position: Mapped[str] = mapped_column(String(50), default="")  # e.g. 站长, 专职调解员, 乡贤
+    position: Mapped[Position | None] = mapped_column(str_enum(Position, 30))
+    position_note: Mapped[str] = mapped_column(String(50), default="")  # what "other" is, as typed
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
 
@@ -88,3 +140,12 @@ class Membership(TimestampMixin, db.Model):
     def is_current(self, on: date) -> bool:
         """Whether the membership covers ``on``."""
         return self.starts_on <= on and (self.ends_on is None or self.ends_on >= on)
+
+    @property
+    def position_title(self) -> str:
+        """The post in the reader's language ("" when none); an "other" post is what was typed."""
+        if self.position is None:
+            return ""
+        if self.position == Position.OTHER and self.position_note:
+            return self.position_note
+        return self.position.title

@@ -14,7 +14,7 @@ from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import Assignment, AssignmentKind, LawFirm, PointKind, ServicePoint, Unit
 from gongfa.people import passwords
-from gongfa.people.models import Membership, Role, User
+from gongfa.people.models import Membership, Position, Role, User
 
 # Which roles fit which kind of place.
 ROLE_POINTS = {
@@ -61,8 +61,10 @@ def set_locale(user: User, code: str) -> None:
 
 
 def add_membership(*, user: User, point: ServicePoint, role: Role, starts_on: date, ends_on: date | None = None,
-                   position: str = "") -> Membership:
-    """Give a person a role at a station, studio or centre for a period."""
+                   position: Position | str | None = None, position_note: str = "") -> Membership:
+    """Give a person a role at a station, studio or centre for a period, with their post (a ``Position``)."""
+    position = Position(position) if position else None
+    position_note = position_note if position == Position.OTHER else ""
     if point.kind not in ROLE_POINTS[role]:
         raise ServiceError(_l("这个角色不能安排在这类服务点。"), "role")
     if ends_on and ends_on < starts_on:
@@ -76,7 +78,7 @@ def add_membership(*, user: User, point: ServicePoint, role: Role, starts_on: da
     if clash:
         raise ServiceError(_l("此人在这段时间已担任这个角色。"), "starts_on")
     membership = Membership(user=user, point=point, role=role, starts_on=starts_on, ends_on=ends_on,
-                            position=position)
+                            position=position, position_note=position_note)
     db.session.add(membership)
     audit.record("membership.create", membership)
     return membership
@@ -202,6 +204,7 @@ class StaffingRow:
     point: ServicePoint
     counts: dict[str, int] = field(default_factory=dict)
     missing: list[tuple[str, int]] = field(default_factory=list)  # (requirement, how many short)
+    positions: dict[Position, int] = field(default_factory=dict)  # current posts, coded (the "+N" among them)
 
     @property
     def ok(self) -> bool:
@@ -229,6 +232,13 @@ def staffing(scope_filter, on: date, *, only_short: bool = False) -> list[Staffi
             .group_by(Membership.point_id, Membership.role)):
         key = role.value if role in (Role.STATION_HEAD, Role.LAWYER, Role.MEDIATOR, Role.OFFICER) else "other"
         rows[point_id].counts[key] = rows[point_id].counts.get(key, 0) + n
+    for point_id, position, n in db.session.execute(
+            select(Membership.point_id, Membership.position, func.count())
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.point_id.in_(rows), current_m, User.is_active.is_(True),
+                   Membership.position.is_not(None))
+            .group_by(Membership.point_id, Membership.position).order_by(Membership.position)):
+        rows[point_id].positions[position] = n
     current_a = (Assignment.starts_on <= on) & or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on)
     for unit_id, kind, n in db.session.execute(
             select(Assignment.unit_id, Assignment.kind, func.count())

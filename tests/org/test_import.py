@@ -39,7 +39,7 @@ def _post(client, data: BytesIO):
 def test_template_downloads_with_both_sheets_and_instructions(admin, client):
     response = client.get("/org/import/template.xlsx")
     book = load_workbook(BytesIO(response.data))
-    assert book.sheetnames == ["单位", "人员", "说明"]
+    assert book.sheetnames == ["单位", "人员", "服务点", "说明"]
     assert [c.value for c in book["人员"][1]][:2] == ["用户名", "姓名"]
 
 
