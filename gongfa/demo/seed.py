@@ -16,7 +16,7 @@ from gongfa.org import services as org
 from gongfa.org.hours import parse_text
 from gongfa.org.models import AssignmentKind, Unit, UnitLevel
 from gongfa.people import services as people
-from gongfa.people.models import Role
+from gongfa.people.models import Position, Role
 
 DEMO_PASSWORD = "Bozhou.2026"
 SINCE = date(2025, 1, 1)
@@ -322,7 +322,7 @@ def seed() -> dict[str, int]:
         counters["users"] += 1
         return user
 
-    def member(user, unit, role, position=""):
+    def member(user, unit, role, position=None):
         people.add_membership(user=user, point=org.point_of(unit), role=role, starts_on=SINCE, position=position)
 
     pref = org.create_unit(code=data.PREFECTURE["code"], level=UnitLevel.PREFECTURE, parent=None,
@@ -357,14 +357,14 @@ def seed() -> dict[str, int]:
 
     # Named demo accounts first, so the README's logins are stable.
     admin = person("admin")
-    member(admin, pref, Role.BUREAU_ADMIN, "法律服务科")
+    member(admin, pref, Role.BUREAU_ADMIN, Position.SECTION_STAFF)
     bole_admin = person("bole-admin")
-    member(bole_admin, counties["652701"], Role.BUREAU_ADMIN, "法律服务科")
+    member(bole_admin, counties["652701"], Role.BUREAU_ADMIN, Position.SECTION_STAFF)
     inspector = person("inspector")
-    member(inspector, pref, Role.INSPECTOR, "验收小组")
+    member(inspector, pref, Role.INSPECTOR, Position.INSPECTION_TEAM)
     for code, county in counties.items():
         if code != "652701":
-            member(person(f"admin-{code}"), county, Role.BUREAU_ADMIN, "法律服务科")
+            member(person(f"admin-{code}"), county, Role.BUREAU_ADMIN, Position.SECTION_STAFF)
 
     # A firm serves each of its townships with three duty lawyers of their own, plus one liaison for the
     # firm (DESIGN §1): its stations' Wednesday mornings can all be sat at once. 小营盘镇's first is "lawyer".
@@ -391,25 +391,26 @@ def seed() -> dict[str, int]:
         if SHORT.get(t_code) != "head":
             username = "head" if (t_code == "652701100" and not head_done) else f"head-{t_code}"
             head_done = head_done or username == "head"
-            member(person(username), town, Role.STATION_HEAD, "司法所所长")
+            member(person(username), town, Role.STATION_HEAD, Position.STATION_HEAD)
         team = teams[t_code]
         for lawyer in team:
-            member(lawyer, town, Role.LAWYER, "值班律师")
+            member(lawyer, town, Role.LAWYER, Position.DUTY_LAWYER)
         n_mediators = 1 if SHORT.get(t_code) == "mediator2" else 2
         for m in range(n_mediators):
             username = "mediator" if (t_code == "652701100" and m == 0 and not mediator_done) \
                 else f"med-{t_code}-{m + 1}"
             mediator_done = mediator_done or username == "mediator"
-            member(person(username), town, Role.MEDIATOR, "专职人民调解员")
+            member(person(username), town, Role.MEDIATOR, Position.FULL_TIME_MEDIATOR)
         for o in range(rng.randrange(0, 3)):
-            member(person(f"staff-{t_code}-{o + 1}"), town, Role.OTHER, rng.choice(["网格员", "志愿者", "书记员"]))
+            member(person(f"staff-{t_code}-{o + 1}"), town, Role.OTHER,
+                   rng.choice([Position.GRID_WORKER, Position.VOLUNTEER, Position.CLERK]))
 
         for v_index, v in enumerate(data.VILLAGES[t_code]):
             village = villages[v["code"]]
             if SHORT.get(v["code"]) != "officer":
                 username = "officer" if (v["code"] == "652701100001" and not officer_done) else f"off-{v['code']}"
                 officer_done = officer_done or username == "officer"
-                member(person(username), village, Role.OFFICER, "综治专干")
+                member(person(username), village, Role.OFFICER, Position.COMPREHENSIVE_OFFICER)
             if SHORT.get(v["code"]) != "adviser":
                 adviser = team[v_index % len(team)]
                 if t_code == "652701100":
@@ -417,9 +418,10 @@ def seed() -> dict[str, int]:
                 org.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=village, lawyer=adviser,
                                       starts_on=SINCE)
             if SHORT.get(v["code"]) != "mediator":
-                member(person(f"med-{v['code']}"), village, Role.MEDIATOR, "乡贤调解员")
+                member(person(f"med-{v['code']}"), village, Role.MEDIATOR, Position.LOCAL_MEDIATOR)
             if rng.random() < 0.4:
-                member(person(f"staff-{v['code']}"), village, Role.OTHER, rng.choice(["网格员", "村民代表"]))
+                member(person(f"staff-{v['code']}"), village, Role.OTHER,
+                       rng.choice([Position.GRID_WORKER, Position.VILLAGER_REPRESENTATIVE]))
         studio_points = [org.point_of(villages[v["code"]]) for v in data.VILLAGES[t_code]]
         station = org.point_of(town)
         station.phone = f"0909-{rng.randrange(2200000, 2299999)}"
@@ -431,6 +433,6 @@ def seed() -> dict[str, int]:
     db.session.flush()
     sessions = _seed_duty(list(townships.values()), list(villages.values()))
     # The auditor last, so that every other demo record stays as it was.
-    member(person("auditor"), pref, Role.AUDITOR, "审计员")
+    member(person("auditor"), pref, Role.AUDITOR, Position.AUDITOR)
     return {"sessions": sessions, "units": 1 + len(counties) + len(townships) + len(villages) + 1,
             "firms": len(data.LAW_FIRMS), "users": counters["users"]}
