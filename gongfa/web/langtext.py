@@ -68,6 +68,24 @@ def mark_runs(text: str, page_lang: str, arabic_lang: str = "ug") -> Markup:
     return out + escape(text[last:])
 
 
+# A left-to-right token inside a sentence: a staffing formula ("1+1+2+N"), a time range ("10:00–14:00"), a phone
+# number ("0909-2231348"): Latin letters and digits joined by "+", "-", "–", ":" or "/".
+LTR_TOKEN_RE = re.compile(r"[0-9A-Za-z]+(?:[+\-–:/][0-9A-Za-z]+)+")
+
+
+def ltr_tokens(text: str, page_lang: str) -> Markup:
+    """Escaped ``text`` (a translated sentence) with its left-to-right tokens isolated and kept on one line when
+    the page is right to left: in Uyghur "1+1+2+N" would otherwise read "N+2+1+1" and "0909-2231348" could break
+    after its hyphen."""
+    if page_is_chinese(page_lang):
+        return escape(text)
+    out, last = Markup(""), 0
+    for m in LTR_TOKEN_RE.finditer(text):
+        out += escape(text[last:m.start()]) + Markup('<bdi dir="ltr" class="nobr">%s</bdi>') % m.group(0)
+        last = m.end()
+    return out + escape(text[last:])
+
+
 def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     """Data shown on a page (a name, an address, what someone typed), isolated and marked.
 

@@ -22,6 +22,9 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # Attributes a person reads or hears.
 SPOKEN_ATTRS = ("title", "aria-label", "placeholder", "alt", "aria-description", "aria-roledescription")
 HIDDEN_TEXT = {"script", "style", "template"}
+# <title> holds text only: no part of it can be marked. A page about a record names it there (a case number, a
+# person); the heading repeats it, marked.
+UNMARKABLE = {"title"}
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Finding:
     chars: int = 0
     han: int = 0
     unmarked: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)  # each unmarked run with its element and surroundings
 
 
 class _LangParts(HTMLParser):
@@ -50,6 +54,8 @@ class _LangParts(HTMLParser):
         if self._chinese(lang):
             return
         self.found.unmarked += [f"{where}{m.group(0)[:60]}" for m in HAN_RUN.finditer(text)]
+        self.found.context += [f"<{self.stack[-1][0]}> {text[max(0, m.start() - 30):m.end() + 30]!r}"
+                               for m in HAN_RUN.finditer(text)]
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -79,7 +85,8 @@ class _LangParts(HTMLParser):
         visible = re.sub(r"\s", "", data)
         self.found.chars += len(visible)
         self.found.han += len(HAN_CHAR.findall(visible))
-        self._check(data, self.lang, "")
+        if self.stack[-1][0] not in UNMARKABLE:
+            self._check(data, self.lang, "")
 
 
 def page_lang(html: str, default: str) -> str:
