@@ -105,3 +105,27 @@ def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     if script == "mixed":
         return Markup('<bdi dir="auto">%s</bdi>') % mark_runs(text, page_lang, lang or "ug")
     return Markup('<bdi dir="auto">%s</bdi>') % text
+
+
+FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
+
+
+def print_text(value, page_lang: str, lang: str | None = None, first: str = FSI) -> Markup:
+    """Data in a PDF: ``user_text``'s counterpart for WeasyPrint, which has no ``unicode-bidi``. The text is
+    isolated by characters (FSI…PDI, or LRI…PDI for numbers and codes: ``first``) so a Chinese name in a Uyghur
+    line keeps its "·" and brackets in place, and marked with its language where it differs from the page's
+    (fonts, line breaking and WCAG 3.1.2 go by ``lang``)."""
+    if value is None or value == "":
+        return Markup("")
+    text = str(value)
+    script = script_of(text)
+    chinese_page = page_is_chinese(page_lang)
+    if script == "Hans" and not chinese_page:
+        inner = span(text, ZH)
+    elif script == "Arab" and chinese_page:
+        inner = span(text, lang or "ug")
+    elif script == "mixed":
+        inner = mark_runs(text, page_lang, lang or "ug")
+    else:
+        inner = escape(text)
+    return escape(first) + inner + PDI

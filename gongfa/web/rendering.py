@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from gongfa.clock import BEIJING
 from gongfa.i18n import LOCALES, locale_info
 from gongfa.web import htmx
-from gongfa.web.langtext import ltr_tokens, page_is_chinese, user_text
+from gongfa.web.langtext import LRI, ltr_tokens, page_is_chinese, print_text, user_text
 
 
 def render_page(template: str, *, fragments: dict[str, str] | None = None, status: int = 200, **ctx):
@@ -72,16 +72,20 @@ def ltr_runs(text) -> Markup:
     return ltr_tokens(text if isinstance(text, Markup) else str(text), locale_info(current_locale_code()).html_lang)
 
 
-def isolate(value) -> str:
+def isolate(value, lang: str | None = None) -> Markup:
     """User text wrapped in FSI…PDI, for PDFs: WeasyPrint has no unicode-bidi, so a Chinese name in a
-    Uyghur line would otherwise be split around its "·" (DESIGN §7)."""
-    return f"\u2068{value}\u2069" if value else ""
+    Uyghur line would otherwise be split around its "·" (DESIGN §7); marked with its language where it differs
+    from the page's (langtext.print_text)."""
+    return print_text(value, locale_info(current_locale_code()).html_lang, lang)
 
 
 def isolate_ltr(value) -> Markup:
     """Phone numbers, codes, time ranges and addresses in LRI…PDI for PDFs (a plain "1 / 17" prints "17 / 1" in
     RTL), kept on one line."""
-    return Markup('<span class="nobr">\u2066%s\u2069</span>') % value if value else Markup("")
+    if not value:
+        return Markup("")
+    return Markup('<span class="nobr">%s</span>') % print_text(value, locale_info(current_locale_code()).html_lang,
+                                                               first=LRI)
 
 
 def local_name(obj) -> str:

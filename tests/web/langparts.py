@@ -15,8 +15,12 @@ from urllib.parse import urljoin, urlsplit
 from gongfa.web.langtext import HAN
 from tests.web.vnu import DOWNLOAD_PATH, DOWNLOAD_QUERY, _parse, kind_of_url, switch_language
 
-# A run of Chinese as a reader sees it: Han characters and what lies between them on one line.
-HAN_RUN = re.compile(f"[{HAN}](?:[^\\n<]*[{HAN}])?")
+# A run of Chinese as a reader sees it: Han characters and what lies between them on one line. The ideographic
+# space (blanks to write a date in by hand: "年　月　日") and the geta mark 〓 (a character no font prints) are
+# no language's words: they do not start or end a run.
+WORD_HAN = HAN.replace("\u3000-\u303f", "\u3001-\u3012\u3014-\u303f")
+assert WORD_HAN != HAN
+HAN_RUN = re.compile(f"[{WORD_HAN}](?:[^\\n<]*[{WORD_HAN}])?")
 HAN_CHAR = re.compile(f"[{HAN}]")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Attributes a person reads or hears.

@@ -9,10 +9,15 @@ its pages (helpers in tests/web/langparts.py; the same crawl over the demo data:
 from collections import defaultdict
 
 import pytest
+from freezegun import freeze_time
 
+from gongfa.db import db
+from gongfa.ledger import services as ledger
+from gongfa.web import pdf
 from tests.conftest import PASSWORD
 from tests.test_access_matrix import _ids
 from tests.web.langparts import RTL_LOCALES, crawl_pages, inspect
+from tests.web.test_print_coverage import NOW, old_records  # noqa: F401 (a fixture)
 from tests.web.test_valid_html import _seeds
 from tests.web.vnu import CRAWLERS, login, logout
 
@@ -54,3 +59,42 @@ def test_no_chinese_outside_an_element_marked_chinese_on_uyghur_and_kazakh_pages
 ])
 def test_the_check_finds_chinese_outside_a_chinese_element(html, runs):
     assert inspect(html, "ug").unmarked == runs
+
+
+PDFS = [
+    (None, "/v/{V1code}/notice.pdf"),
+    ("officer", "/duty/stations/{T1}/2026/11/roster.pdf"),
+    ("officer", "/mediation/{case}/file.pdf"),
+    ("officer", "/log/{aid}/referral.pdf"),
+    ("officer", "/ledger/villages/{V1}/volume.pdf?year=2026&quarter=4"),
+    ("head", "/ledger/stations/{T1}/duty.pdf?year=2026&quarter=4"),
+    ("head", "/ledger/statistics/{T1}.pdf?year=2026&quarter=4"),
+    ("inspector", "/ledger/inspection/{draw}/volumes.pdf"),
+]
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("locale", list(RTL_LOCALES))
+def test_no_chinese_outside_an_element_marked_chinese_in_uyghur_and_kazakh_pdfs(
+        old_records, client, auth, monkeypatch, locale):  # noqa: F811 (the fixture imported above)
+    """Every PDF's HTML, as WeasyPrint is given it, in each right-to-left language (the PDF itself is not made)."""
+    w = old_records
+    drawn = ledger.draw(w.units["P"], year=2026, quarter=4, per_township=2, actor=w.users["inspector"])
+    db.session.commit()
+    given = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: given.append(html) or b"%PDF-")
+    unmarked: dict[str, list[str]] = defaultdict(list)
+    for role, url in PDFS:
+        auth.logout()
+        if role:
+            auth.login(role)
+        url = url.format(V1code=w.units["V1"].code, V1=w.units["V1"].id, T1=w.units["T1"].id, case=w.case.id,
+                         aid=w.entries["aid"].id, draw=drawn.id)
+        given.clear()
+        response = client.get(url + ("&" if "?" in url else "?") + f"lang={locale}")
+        assert response.status_code == 200 and len(given) == 1, url
+        found = inspect(given[0], RTL_LOCALES[locale])
+        for run, context in zip(found.unmarked, found.context, strict=True):
+            unmarked[run].append(f"{url} in {context}")
+    if unmarked:
+        pytest.fail(_report(unmarked, len(PDFS)), pytrace=False)
