@@ -107,25 +107,35 @@ def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     return Markup('<bdi dir="auto">%s</bdi>') % text
 
 
-FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
+FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"
+
+
+def _isolated_span(text: str, lang: str, first: str) -> Markup:
+    # The isolates go inside the element: WeasyPrint reorders each inline box on its own, so an FSI before a
+    # <span> and its PDI after it would isolate nothing ("（2026）营盘…第4号" printed "营盘…第4号（2026）").
+    return Markup('<span lang="%s">%s</span>') % (lang, first + text + PDI)
 
 
 def print_text(value, page_lang: str, lang: str | None = None, first: str = FSI) -> Markup:
     """Data in a PDF: ``user_text``'s counterpart for WeasyPrint, which has no ``unicode-bidi``. The text is
     isolated by characters (FSI…PDI, or LRI…PDI for numbers and codes: ``first``) so a Chinese name in a Uyghur
     line keeps its "·" and brackets in place, and marked with its language where it differs from the page's
-    (fonts, line breaking and WCAG 3.1.2 go by ``lang``)."""
+    (fonts, line breaking and WCAG 3.1.2 go by ``lang``). In mixed text each foreign run is isolated and marked
+    on its own ("…第12条。" keeps its full stop)."""
     if value is None or value == "":
         return Markup("")
     text = str(value)
     script = script_of(text)
     chinese_page = page_is_chinese(page_lang)
     if script == "Hans" and not chinese_page:
-        inner = span(text, ZH)
-    elif script == "Arab" and chinese_page:
-        inner = span(text, lang or "ug")
-    elif script == "mixed":
-        inner = mark_runs(text, page_lang, lang or "ug")
-    else:
-        inner = escape(text)
-    return escape(first) + inner + PDI
+        return _isolated_span(text, ZH, first)
+    if script == "Arab" and chinese_page:
+        return _isolated_span(text, lang or "ug", first)
+    if script != "mixed":
+        return escape(first + text + PDI)
+    runs, foreign, run_first = ((ARABIC_RUN_RE, lang or "ug", RLI) if chinese_page else (HAN_RUN_RE, ZH, LRI))
+    out, last = Markup(""), 0
+    for m in runs.finditer(text):
+        out += escape(text[last:m.start()]) + _isolated_span(m.group(0), foreign, run_first)
+        last = m.end()
+    return out + escape(text[last:])

@@ -127,3 +127,21 @@ def test_a_uyghur_volume_prints_the_amendment_with_its_arrow_mirrored_and_times_
     assert "←" in text and "→" not in text
     assert "（" not in text and "：" not in text
     assert "10:00–11:00" in [w for _y, w in _words(pdf)]
+
+
+@freeze_time(NOW)
+def test_a_uyghur_case_file_prints_the_case_number_in_its_own_order(old_records, client, auth):  # noqa: F811
+    """The isolate sits inside the element marking the language: WeasyPrint reorders each inline box on its own,
+    so an isolate around the element would leave "（2026）" at the far end."""
+    auth.login("officer")
+    case = old_records.case
+    text = pdftotext(client.get(f"/mediation/{case.id}/file.pdf?lang=ug").data)
+    assert case.number.startswith("（2026）") and case.number in text
+
+
+def test_chinese_runs_in_uyghur_text_print_each_isolated_and_marked(app):
+    html = _render(app, "ug", "{{ t|isolate }}|{{ n|isolate }}", t="بۇ (村民) ئۈچۈن …第12条。 تامام", n="傅淑芬")
+    mixed, name = html.split("|")
+    assert mixed == ('بۇ <span lang="zh-Hans">\u2066(村民)\u2069</span> ئۈچۈن '
+                     '…<span lang="zh-Hans">\u2066第12条。\u2069</span> تامام')
+    assert name == '<span lang="zh-Hans">\u2068傅淑芬\u2069</span>'
