@@ -315,15 +315,15 @@ def template_workbook() -> bytes:
 
 def activation_workbook(users) -> bytes:
     """The activation code sheet to hand out: who, where, code, until when, and where to use it."""
-    from gongfa.web.rendering import bj_datetime, local_name
+    from gongfa.web.rendering import bj_datetime, join_text, local_name
 
     book = Workbook()
     headers = [_l("用户名"), _l("姓名"), _l("服务点"), _l("启用码"), _l("有效期至")]
     ws = _sheet(book, str(_l("启用码")), headers, first=True)
     for user in users:
-        points = "、".join(local_name(m.point) for m in user.memberships if m.ends_on is None)
+        points = join_text(local_name(m.point) for m in user.memberships if m.ends_on is None)
         ws.append([user.username, user.full_name, points, auth_services.activation_code(user),
-                   bj_datetime(user.activation_expires_at, "short")])
+                   bj_datetime(user.activation_expires_at)])
     ws.append([])
     ws.append([str(_l("每人凭用户名和启用码，在登录页点“用启用码设置密码”，自己设置密码。启用码只能用一次，"
                       "请当面或单独交给本人。"))])
@@ -334,14 +334,14 @@ def activation_workbook(users) -> bytes:
 
 def staffing_workbook(rows) -> bytes:
     """The staffing table as .xlsx for the county clerk."""
-    from gongfa.web.rendering import local_name
+    from gongfa.web.rendering import join_text, local_name
 
     book = Workbook()
     headers = [_l("区划代码"), _l("服务点"), _l("上级单位"), _l("配备情况"), _l("是否达标"), _l("缺少"),
                _l("职务代码"), _l("职务")]
     ws = _sheet(book, str(_l("人员配备")), headers, first=True)
     for row in rows:
-        missing = "；".join(f"{people_services.REQUIREMENT_TITLES[k]} {n}" for k, n in row.missing)
+        missing = join_text(f"{people_services.REQUIREMENT_TITLES[k]} {n}" for k, n in row.missing)
         ws.append([row.point.unit.code, local_name(row.point), local_name(row.point.unit.parent),
                    row.pattern, str(_l("达标") if row.ok else _l("未达标")), missing,
                    "; ".join(f"{p.value} {n}" for p, n in row.positions.items()),

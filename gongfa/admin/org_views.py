@@ -16,6 +16,7 @@ from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, Poin
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
+from gongfa.web.forms import grouped_choices
 from gongfa.web.outcomes import field_error, form_status, service_errors
 from gongfa.web.params import db_id, page_arg
 from gongfa.web.rendering import local_name, render_page
@@ -228,8 +229,9 @@ def assignment_new():
     form.unit_id.choices = [(u.id, f"{u.code} {local_name(u)}")
                             for lvl in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE) for u in services.units_at(lvl, sc)]
     form.law_firm_id.choices = [("", _("（无）"))] + [(f.id, local_name(f)) for f in services.all_firms()]
-    form.lawyer_id.choices = [("", _("（无）"))] + [
-        (u.id, f"{u.full_name}（{local_name(u.law_firm)}）") for u in people_services.lawyers()]
+    # By firm: a name and a firm in two scripts in one option could not each be marked with their language.
+    form.lawyer_id.choices = grouped_choices(_("（无）"), (
+        (local_name(u.law_firm) if u.law_firm else "", u.id, u.full_name) for u in people_services.lawyers()))
     if form.validate_on_submit():
         unit = require_unit(db.session.get(Unit, form.unit_id.data), *MANAGERS)
         with service_errors(form) as done:

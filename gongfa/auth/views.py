@@ -1,7 +1,6 @@
 """Login, logout and password change."""
 
 from flask import current_app, flash, redirect, request, session, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,7 +11,7 @@ from gongfa.extensions import limiter
 from gongfa.people import services as people_services
 from gongfa.web.outcomes import field_error, form_status
 from gongfa.web.params import safe_next
-from gongfa.web.rendering import BEIJING, render_page
+from gongfa.web.rendering import fmt_datetime, render_page
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,7 +40,7 @@ def login():
             return redirect(safe_next(request.args.get("next"), url_for("home.index")), 303)
         db.session.commit()  # keep the failure count and the audit entry
         if result.reason == "locked":
-            until = format_datetime(result.locked_until.astimezone(BEIJING), "short")
+            until = fmt_datetime(result.locked_until)
             field_error(form, _("登录失败次数过多。从这台设备登录这个用户名，请在 %(time)s（北京时间）以后再试。",
                                 time=until), "password")
         else:

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import format_date
 
 from gongfa.clock import BEIJING
 from gongfa.duty.models import DutySession
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
-from gongfa.web.rendering import hm
+from gongfa.web.rendering import fmt_date, hm
 
 
 def _planned(on: date, at: time) -> datetime:
@@ -86,9 +85,9 @@ class HourFlag:
         if self.code == "out_late":
             return _l("签退 %(at)s，比计划结束时间 %(planned)s 晚 %(diff)s。", **p)
         if self.code == "entry_outside":
-            day = f"{format_date(p['served_on'])} " if p["served_on"] else ""
+            day = f"{fmt_date(p['served_on'])} " if p["served_on"] else ""
             return _l("记录的服务时间 %(actual)s 不在这次值班时间 %(planned)s 前后 %(tolerance)s 之内。",
-                      actual=day + p["times"], planned=f"{format_date(p['on'])} {p['planned']}",
+                      actual=day + p["times"], planned=f"{fmt_date(p['on'])} {p['planned']}",
                       tolerance=p["tolerance"])
         if self.code == "no_attendance":
             return _l("这次值班没有签到、签退记录。")

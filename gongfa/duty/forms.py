@@ -1,15 +1,14 @@
 """Forms for duty actions, holidays and substitutions."""
 
-from markupsafe import Markup
 from wtforms import HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import Select, html_params
 
 from gongfa.i18n import _l
 from gongfa.org.forms import coerce_id
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,
+    GroupedSelect,
     LocalDateField,
     clean_text,
     no_bidi_controls,
@@ -42,26 +41,6 @@ class ProposeForm(ActionForm):
 
     on = ChoiceField(_l("来村日期"), validate_choice=True)
     submit = SubmitField(_l("提议这一天"))
-
-
-class GroupedSelect(Select):
-    """A select with labelled groups (``choices`` a dict of group label → choices), where the group labelled ""
-    is plain options ahead of the groups: the "please choose" placeholder belongs to no group."""
-
-    def __call__(self, field, **kwargs):
-        """Render the select, its placeholder and its groups."""
-        kwargs.setdefault("id", field.id)
-        if field.flags.required:
-            kwargs.setdefault("required", True)
-        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        for group, choices in field.iter_groups():
-            if group:
-                html.append(f"<optgroup {html_params(label=group)}>")
-            html += [self.render_option(value, label, selected, **kw) for value, label, selected, kw in choices]
-            if group:
-                html.append("</optgroup>")
-        html.append("</select>")
-        return Markup("".join(html))  # noqa: S704 -- html_params and render_option escape every value
 
 
 class SubstituteForm(ActionForm):
@@ -101,7 +80,7 @@ class ExtraSessionForm(BaseForm):
     on = LocalDateField(_l("日期"), validators=[DataRequired(message=_l("请填写日期，格式如 2026-12-01。"))])
     starts_at = TimeField(_l("开始时间"), validators=[DataRequired(message=_l("请填写时间，格式如 19:00。"))])
     ends_at = TimeField(_l("结束时间"), validators=[DataRequired(message=_l("请填写时间，格式如 21:00。"))])
-    lawyer_id = ChoiceField(_l("律师"), coerce=coerce_id, validate_choice=True)
+    lawyer_id = ChoiceField(_l("律师"), coerce=coerce_id, validate_choice=True, widget=GroupedSelect())
     place = StringField(_l("地点（上门服务写明住址）"), filters=[clean_text],
                         validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)), *TEXT_CHECKS])
     submit = SubmitField(_l("保存"))

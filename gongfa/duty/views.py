@@ -41,9 +41,10 @@ from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
 from gongfa.web import htmx
+from gongfa.web.forms import grouped_choices
 from gongfa.web.outcomes import field_error, form_status, service_errors
 from gongfa.web.params import page_arg, safe_next, small_int
-from gongfa.web.rendering import local_name, render_page
+from gongfa.web.rendering import fmt_date, join_text, local_name, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -239,7 +240,7 @@ def session_decline(session_id: int):
 
 def _propose_form(session: DutySession, formdata=None) -> ProposeForm:
     form = ProposeForm(formdata=formdata, version=session.version)
-    form.on.choices = [(d.isoformat(), format_date(d, "full")) for d in
+    form.on.choices = [(d.isoformat(), fmt_date(d, weekday=True)) for d in
                        actions.allowed_days(session, clock.today())]
     return form
 
@@ -255,7 +256,7 @@ def session_propose(session_id: int):
     if form.validate_on_submit():
         on = date.fromisoformat(form.on.data)
         response = _run(session, actions.propose, form=form, on=on, today=clock.today(),
-                        said=_("已提议%(date)s，等对方确认。", date=format_date(on, "full")))
+                        said=_("已提议%(date)s，等对方确认。", date=fmt_date(on, weekday=True)))
         if response is not None:
             return response
     return _show_session(session, form, status=form_status(form))
@@ -288,25 +289,33 @@ def session_substitute(session_id: int):
         if done:
             return render_page("duty/substitute_confirm.html", s=session, form=form, lawyer=lawyer)
         form.version.data = str(session.version)  # a stale version: the next submit is against what is there now
-    return render_page("duty/substitute.html", s=session, form=form, status=form_status(form))
+    return render_page("duty/substitute.html", s=session, form=form, busy=offered.busy, status=form_status(form))
+
+
+def _by_firm(lawyers) -> dict[str, list]:
+    """Lawyers by their firm's name in the reader's language ("" for none), in the order given."""
+    groups: dict[str, list] = {}
+    for u in lawyers:
+        groups.setdefault(local_name(u.law_firm) if u.law_firm else "", []).append(u)
+    return groups
 
 
 def _substitute_choices(offered: substitution.Candidates) -> dict:
     """The substitution form's groups: a placeholder, the firm's free lawyers, others free in the county, and
     the busy ones, disabled, each saying where they are then."""
-    firm = "、".join(local_name(f) for f in offered.firms)
+    firm = join_text(local_name(f) for f in offered.firms)
     groups = {"": [("", _("请选择"))]}
     if offered.firm:
         groups[_("%(firm)s：当时空闲的律师", firm=firm) if firm else _("当时空闲的律师")] = [
             (u.id, u.full_name) for u in offered.firm]
-    if offered.others:
-        groups[_("本县（市）其他律所当时空闲的律师")] = [
-            (u.id, f"{u.full_name}（{local_name(u.law_firm)}）") for u in offered.others]
+    # Other firms' lawyers grouped by firm: an option holds text only, so a name and a firm in two scripts in one
+    # option could not each be marked with its language (WCAG 3.1.2); a group's label names the firm.
+    for firm_name, lawyers in _by_firm(offered.others).items():
+        label = _("%(firm)s：当时空闲的律师", firm=firm_name) if firm_name else _("本县（市）其他律所当时空闲的律师")
+        groups[label] = [(u.id, u.full_name) for u in lawyers]
     if offered.busy:
-        groups[_("同一时间已在别处值班，不能选")] = [
-            (u.id, _("%(name)s：已在%(place)s值班 %(start)s–%(end)s", name=u.full_name, place=local_name(s.point),
-                     start=f"{s.starts_at:%H:%M}", end=f"{s.ends_at:%H:%M}"), {"disabled": True})
-            for u, s in offered.busy]
+        # Where each is then is said below the list (duty/substitute.html), where the name can be marked.
+        groups[_("同一时间已在别处值班，不能选")] = [(u.id, u.full_name, {"disabled": True}) for u, _s in offered.busy]
     return groups
 
 
@@ -319,7 +328,7 @@ def session_swap(session_id: int):
         abort(403)
     form = SwapForm(version=session.version)
     def choices(sessions):
-        return [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in sessions]
+        return [(c.id, f"{fmt_date(c.on, weekday=True)} · {c.lawyer.full_name}") for c in sessions]
 
     # Any day of the place's other lawyers is a valid answer (a clash that arose since the form was shown gets
     # its own message from the service); the form offers only the days the two can exchange.
@@ -480,8 +489,8 @@ def extra_new():
     form.extra_kind.choices = ExtraKind.choices()
     form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}") for p in org_services.points_in(
         current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))]
-    form.lawyer_id.choices = [("", _("（无）"))] + [(u.id, f"{u.full_name}（{local_name(u.law_firm)}）")
-                                                   for u in people_services.lawyers()]
+    form.lawyer_id.choices = grouped_choices(_("（无）"), (
+        (local_name(u.law_firm) if u.law_firm else "", u.id, u.full_name) for u in people_services.lawyers()))
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *SUPERVISORS)

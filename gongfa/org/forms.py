@@ -12,6 +12,7 @@ from gongfa.org.models import AssignmentKind, UnitLevel
 from gongfa.web.forms import (
     BaseForm,
     ChoiceField,
+    GroupedSelect,
     LocalDateField,
     clean_digits,
     clean_name,
@@ -145,7 +146,7 @@ class AssignmentForm(BaseForm):
     kind = ChoiceField(_l("安排类型"), choices=AssignmentKind.choices, validate_choice=True)
     unit_id = ChoiceField(_l("乡镇或村（社区）"), coerce=coerce_id, validate_choice=True)
     law_firm_id = ChoiceField(_l("律师事务所"), coerce=coerce_id, validate_choice=True)
-    lawyer_id = ChoiceField(_l("律师"), coerce=coerce_id, validate_choice=True)
+    lawyer_id = ChoiceField(_l("律师"), coerce=coerce_id, validate_choice=True, widget=GroupedSelect())
     starts_on = LocalDateField(_l("开始日期"),
                                validators=[DataRequired(message=_l("请填写开始日期，格式如 2026-12-01。"))])
     ends_on = LocalDateField(_l("结束日期（可不填）"), validators=[Optional()])

@@ -107,12 +107,12 @@ class OpeningHours:
         """HTML in ``locale``, one line a group; each time range left to right and never broken.
 
         On screen a range is a ``<bdi dir="ltr">``; in PDFs (WeasyPrint has no unicode-bidi) it is isolated
-        with LRI…PDI instead. Either way it sits in a ``nowrap`` span.
+        with LRI…PDI instead. Either way it sits in a ``nobr`` span.
         """
         out = []
         for days, periods in self.lines(locale):
-            ranges = [Markup('<span class="nowrap">\u2066%s\u2069</span>') % p if pdf else
-                      Markup('<bdi dir="ltr" class="nowrap">%s</bdi>') % p for p in periods]
+            ranges = [Markup('<span class="nobr">\u2066%s\u2069</span>') % p if pdf else
+                      Markup('<bdi dir="ltr" class="nobr">%s</bdi>') % p for p in periods]
             out.append(escape(days) + Markup(" ") + join_list(ranges, locale))
         return Markup("<br>").join(out)
 

@@ -10,16 +10,16 @@ from openpyxl.styles import Font
 
 from gongfa.clock import BEIJING
 from gongfa.review import readable
-from gongfa.web.rendering import local_name
+from gongfa.web.rendering import arrow, colon, local_name
 
 
 def _changes_text(event) -> str:
     lines = []
     for c in readable.changes(event.before, event.after, short=False):
         if c.before is None:
-            lines.append(f"{c.title}：{c.after}")
-        else:
-            lines.append(f"{c.title}：{c.before} → {c.after if c.after is not None else '—'}")
+            lines.append(f"{c.title}{colon()}{c.after}")
+        else:  # the reader's punctuation and arrow: the workbook is in their language, Uyghur right to left
+            lines.append(f"{c.title}{colon()}{c.before} {arrow()} {c.after if c.after is not None else '—'}")
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from gongfa.web.forms import (
     no_bidi_controls,
     no_control_chars,
 )
+from gongfa.web.rendering import paren_text
 
 
 class AuditSearchForm(BaseForm):
@@ -37,7 +38,7 @@ class AuditSearchForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.object_type.choices = [("", _l("全部")), *OBJECT_TITLES.items()]
-        self.action.choices = [("", _l("全部"))] + [(k, f"{v}（{k}）") for k, v in ACTION_TITLES.items()]
+        self.action.choices = [("", _l("全部"))] + [(k, f"{v}{paren_text(k)}") for k, v in ACTION_TITLES.items()]
 
     def validate_object_id(self, field):
         """An object number is a positive whole number."""

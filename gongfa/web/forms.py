@@ -10,6 +10,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     DateField,
     HiddenField,
@@ -22,11 +23,12 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.validators import StopValidation
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, Select, TextArea, html_params
 
 from gongfa.i18n import _l
 from gongfa.web.fonts import unprintable
 from gongfa.web.params import MAX_ID
+from gongfa.web.rendering import join_text
 
 # Bidi controls (Trojan-Source style spoofing) and invisible characters.
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -59,7 +61,8 @@ def printable(_form, field):
         return
     missing = unprintable(field.data)
     if missing:
-        shown = "、".join(f"“{_shown(ch)}”" for ch in missing[:5]) + ("…" if len(missing) > 5 else "")
+        shown = join_text([f"“{_shown(ch)}”" for ch in missing[:5]], "standard-narrow")
+        shown += "…" if len(missing) > 5 else ""
         # i18n: %(chars)s lists the characters in quotes, e.g. “👍”、“😀”.
         raise ValidationError(_("%(chars)s无法打印，请删去或换一种写法。", chars=shown))
 
@@ -67,6 +70,62 @@ def printable(_form, field):
 def is_printed_text(field) -> bool:
     """Text a person types and the PDFs may print: every text field except passwords and hidden fields."""
     return isinstance(field, StringField) and not isinstance(field, PasswordField | HiddenField)
+
+
+def _data_lang(value) -> dict:
+    """``lang`` and ``dir`` for a box holding ``value`` when it is all in another script than the page."""
+    from gongfa.i18n import locale_info
+    from gongfa.web.langtext import ZH, page_is_chinese, script_of
+    from gongfa.web.rendering import current_locale_code
+
+    script = script_of(value if isinstance(value, str) else None)
+    chinese_page = page_is_chinese(locale_info(current_locale_code()).html_lang)
+    if script == "Hans" and not chinese_page:
+        return {"lang": ZH, "dir": "ltr"}
+    if script == "Arab" and chinese_page:
+        return {"lang": "ug", "dir": "rtl"}
+    return {}
+
+
+class LangSelect(Select):
+    """A select whose options in another script than the page carry their language (WCAG 3.1.2): a Chinese name
+    offered on a Uyghur page is ``<option lang="zh-Hans">``; an option can hold no element to mark a part."""
+
+    @classmethod
+    def render_option(cls, value, label, selected, **kwargs):
+        """The option, with ``lang`` (and ``dir``) when its whole label is in another script than the page."""
+        if "lang" not in kwargs:
+            kwargs = {**kwargs, **_data_lang(str(label))}
+        return super().render_option(value, label, selected, **kwargs)
+
+
+class GroupedSelect(LangSelect):
+    """A select with labelled groups (``choices`` a dict of group label → choices), where the group labelled ""
+    is plain options ahead of the groups: the "please choose" placeholder belongs to no group."""
+
+    def __call__(self, field, **kwargs):
+        """Render the select, its placeholder and its groups."""
+        kwargs.setdefault("id", field.id)
+        if field.flags.required:
+            kwargs.setdefault("required", True)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for group, choices in field.iter_groups():
+            if group:
+                html.append(f"<optgroup {html_params(label=group)}>")
+            html += [self.render_option(value, label, selected, **kw) for value, label, selected, kw in choices]
+            if group:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704 -- html_params and render_option escape every value
+
+
+def grouped_choices(placeholder: str, rows) -> dict[str, list]:
+    """Choices for a ``GroupedSelect``: the placeholder, then ``(group, value, label)`` rows in their groups (a
+    row whose group is "" goes with the placeholder, ahead of the groups)."""
+    groups: dict[str, list] = {"": [("", placeholder)]}
+    for group, value, label in rows:
+        groups.setdefault(group or "", []).append((value, label))
+    return groups
 
 
 class BaseForm(FlaskForm):
@@ -83,6 +142,10 @@ class BaseForm(FlaskForm):
             HTML forbids (the W3C checker found 126 such duplicates). Browsers and the server go by name."""
             if isinstance(field.widget, HiddenInput):
                 render_kw = {**render_kw, "id": False}  # WTForms leaves out an attribute whose value is False
+            if type(field.widget) is Select:
+                field.widget = LangSelect(multiple=field.widget.multiple)
+            if isinstance(field.widget, TextArea) and "lang" not in render_kw:
+                render_kw = {**render_kw, **_data_lang(field.data)}
             return super().render_field(field, render_kw)
 
     def with_id_prefix(self, prefix: str) -> "BaseForm":

@@ -68,6 +68,24 @@ def mark_runs(text: str, page_lang: str, arabic_lang: str = "ug") -> Markup:
     return out + escape(text[last:])
 
 
+# A left-to-right token inside a sentence: a staffing formula ("1+1+2+N"), a time range ("10:00–14:00"), a phone
+# number ("0909-2231348"): Latin letters and digits joined by "+", "-", "–", ":" or "/".
+LTR_TOKEN_RE = re.compile(r"[0-9A-Za-z]+(?:[+\-–:/][0-9A-Za-z]+)+")
+
+
+def ltr_tokens(text: str, page_lang: str) -> Markup:
+    """Escaped ``text`` (a translated sentence) with its left-to-right tokens isolated and kept on one line when
+    the page is right to left: in Uyghur "1+1+2+N" would otherwise read "N+2+1+1" and "0909-2231348" could break
+    after its hyphen."""
+    if page_is_chinese(page_lang):
+        return escape(text)
+    out, last = Markup(""), 0
+    for m in LTR_TOKEN_RE.finditer(text):
+        out += escape(text[last:m.start()]) + Markup('<bdi dir="ltr" class="nobr">%s</bdi>') % m.group(0)
+        last = m.end()
+    return out + escape(text[last:])
+
+
 def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     """Data shown on a page (a name, an address, what someone typed), isolated and marked.
 
@@ -87,3 +105,37 @@ def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     if script == "mixed":
         return Markup('<bdi dir="auto">%s</bdi>') % mark_runs(text, page_lang, lang or "ug")
     return Markup('<bdi dir="auto">%s</bdi>') % text
+
+
+FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"
+
+
+def _isolated_span(text: str, lang: str, first: str) -> Markup:
+    # The isolates go inside the element: WeasyPrint reorders each inline box on its own, so an FSI before a
+    # <span> and its PDI after it would isolate nothing ("（2026）营盘…第4号" printed "营盘…第4号（2026）").
+    return Markup('<span lang="%s">%s</span>') % (lang, first + text + PDI)
+
+
+def print_text(value, page_lang: str, lang: str | None = None, first: str = FSI) -> Markup:
+    """Data in a PDF: ``user_text``'s counterpart for WeasyPrint, which has no ``unicode-bidi``. The text is
+    isolated by characters (FSI…PDI, or LRI…PDI for numbers and codes: ``first``) so a Chinese name in a Uyghur
+    line keeps its "·" and brackets in place, and marked with its language where it differs from the page's
+    (fonts, line breaking and WCAG 3.1.2 go by ``lang``). In mixed text each foreign run is isolated and marked
+    on its own ("…第12条。" keeps its full stop)."""
+    if value is None or value == "":
+        return Markup("")
+    text = str(value)
+    script = script_of(text)
+    chinese_page = page_is_chinese(page_lang)
+    if script == "Hans" and not chinese_page:
+        return _isolated_span(text, ZH, first)
+    if script == "Arab" and chinese_page:
+        return _isolated_span(text, lang or "ug", first)
+    if script != "mixed":
+        return escape(first + text + PDI)
+    runs, foreign, run_first = ((ARABIC_RUN_RE, lang or "ug", RLI) if chinese_page else (HAN_RUN_RE, ZH, LRI))
+    out, last = Markup(""), 0
+    for m in runs.finditer(text):
+        out += escape(text[last:m.start()]) + _isolated_span(m.group(0), foreign, run_first)
+        last = m.end()
+    return out + escape(text[last:])

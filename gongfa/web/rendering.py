@@ -3,15 +3,20 @@
 import re
 from datetime import date, datetime
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_skeleton
+from babel.dates import format_time as babel_format_time
+from babel.lists import format_list
 from flask import Flask, current_app, make_response, render_template
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_decimal, get_locale
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup, escape
 
 from gongfa.clock import BEIJING
 from gongfa.i18n import LOCALES, locale_info
 from gongfa.web import htmx
-from gongfa.web.langtext import user_text
+from gongfa.web.langtext import LRI, ltr_tokens, page_is_chinese, print_text, user_text
 
 
 def render_page(template: str, *, fragments: dict[str, str] | None = None, status: int = 200, **ctx):
@@ -57,19 +62,30 @@ def ut(value, lang: str | None = None) -> Markup:
 
 
 def ltr(value) -> Markup:
-    """Phone numbers and codes: always left to right, also inside RTL text."""
-    return Markup('<bdi dir="ltr">%s</bdi>') % escape(value)
+    """Phone numbers, codes, time ranges: always left to right, also inside RTL text, and never broken over two
+    lines ("0909-" / "2231348")."""
+    return Markup('<bdi dir="ltr" class="nobr">%s</bdi>') % value if value else Markup("")
 
 
-def isolate(value) -> str:
+def ltr_runs(text) -> Markup:
+    """A translated sentence with its formulas, times and numbers kept left to right on RTL pages (langtext)."""
+    return ltr_tokens(text if isinstance(text, Markup) else str(text), locale_info(current_locale_code()).html_lang)
+
+
+def isolate(value, lang: str | None = None) -> Markup:
     """User text wrapped in FSI…PDI, for PDFs: WeasyPrint has no unicode-bidi, so a Chinese name in a
-    Uyghur line would otherwise be split around its "·" (DESIGN §7)."""
-    return f"\u2068{value}\u2069" if value else ""
+    Uyghur line would otherwise be split around its "·" (DESIGN §7); marked with its language where it differs
+    from the page's (langtext.print_text)."""
+    return print_text(value, locale_info(current_locale_code()).html_lang, lang)
 
 
-def isolate_ltr(value) -> str:
-    """Phone numbers, codes and addresses in LRI…PDI for PDFs (a plain "1 / 17" prints "17 / 1" in RTL)."""
-    return f"\u2066{value}\u2069" if value else ""
+def isolate_ltr(value) -> Markup:
+    """Phone numbers, codes, time ranges and addresses in LRI…PDI for PDFs (a plain "1 / 17" prints "17 / 1" in
+    RTL), kept on one line."""
+    if not value:
+        return Markup("")
+    return Markup('<span class="nobr">%s</span>') % print_text(value, locale_info(current_locale_code()).html_lang,
+                                                               first=LRI)
 
 
 def local_name(obj) -> str:
@@ -77,17 +93,136 @@ def local_name(obj) -> str:
     return obj.name_in(name_field()) if obj is not None else ""
 
 
-def bj_datetime(value: datetime | None, fmt: str = "medium") -> str:
+# --- one date format, one date-time format and one list pattern per language (issue 12, point 7) -----------
+
+def _locale() -> Locale:
+    return get_locale() or Locale.parse(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _date_pattern(locale: Locale, weekday: bool) -> str:
+    """The locale's full date pattern (CLDR), without its weekday unless ``weekday``: one order of year, month
+    and day for every date of a language ("2026年12月2日", "2026 2-دېكابىر")."""
+    full = locale.date_formats["full"].pattern
+    return full if weekday else re.sub(r"[\s,،]*E+[\s,،]*", " ", full).strip()
+
+
+def fmt_date(value: date | None, weekday: bool = False) -> str:
+    """A date in the language's one date format; ``weekday`` adds the day of the week the language's way."""
+    if not value:
+        return ""
+    locale = _locale()
+    return babel_format_date(value, _date_pattern(locale, weekday), locale=locale)
+
+
+def fmt_weekday(value: date | None) -> str:
+    """The short name of a date's day of the week, as a calendar's column heading."""
+    return babel_format_date(value, "EEE", locale=_locale()) if value else ""
+
+
+def fmt_time(value) -> str:
+    """A clock time: "10:00" (24 hours, the same digits in the three languages)."""
+    return value.strftime("%H:%M") if value else ""
+
+
+def fmt_datetime(value: datetime | None, weekday: bool = False) -> str:
+    """A moment (an aware datetime) in Beijing time: the language's date format, then the time, joined by the
+    language's date-time pattern ("2026年12月1日 23:37", "2026 1-دېكابىر، 23:37")."""
+    if value is None:
+        return ""
+    locale = _locale()
+    local = value.astimezone(BEIJING) if value.tzinfo else value
+    day = babel_format_date(local, _date_pattern(locale, weekday), locale=locale)
+    time = babel_format_time(local, "HH:mm", locale=locale)
+    return locale.datetime_formats["medium"].replace("'", "").format(time, day)
+
+
+def fmt_month(value: date | None) -> str:
+    """A month as a title: CLDR's year-month skeleton ("2026年12月", "2026 دېكابىر")."""
+    return format_skeleton("yMMMM", value, locale=_locale()) if value else ""
+
+
+def bj_datetime(value: datetime | None, fmt: str | None = None) -> str:
     """A datetime in Beijing time, with the zone said (DESIGN §7: two clocks)."""
     if value is None:
         return ""
     from gongfa.i18n import _l  # local: lazy strings need an app context
-    return f"{format_datetime(value.astimezone(BEIJING), fmt)} ({_l('北京时间')})"
+    return f"{fmt_datetime(value)} ({_l('北京时间')})"
 
 
-def fmt_date(value: date | None, fmt: str = "medium") -> str:
-    """A date formatted for the locale (CLDR month names)."""
-    return format_date(value, fmt) if value else ""
+def time_range(start, end) -> Markup:
+    """"10:00–10:40": left to right and on one line, also in RTL text."""
+    return ltr(f"{fmt_time(start)}–{fmt_time(end)}") if start and end else Markup("")
+
+
+# CLDR's Uyghur list patterns are the root's English ("a, b, and c"); Uyghur joins a list with the Arabic
+# comma and "ۋە" (and), as the Kazakh patterns do with "جانە".
+_LIST_PATTERNS = {"ug": {"start": "{0}، {1}", "middle": "{0}، {1}", "end": "{0} ۋە {1}", "2": "{0} ۋە {1}"}}
+
+
+class _ListLocale(Locale):
+    """A Babel locale with the list patterns CLDR lacks (``_LIST_PATTERNS``)."""
+
+    @property
+    def list_patterns(self):
+        own = _LIST_PATTERNS.get(self.language)
+        return {"standard": own, "standard-narrow": own, "or": own} if own else super().list_patterns
+
+
+def join_text(items, style: str = "standard") -> str:
+    """Plain text items joined with the language's own list pattern (Babel ``format_list``: "甲、乙和丙",
+    "a، b ۋە c"), never a Chinese "、" in Uyghur or Kazakh text: for spreadsheets and form choices."""
+    items = [str(i) for i in items if i not in (None, "")]
+    if not items:
+        return ""
+    locale = _locale()
+    return format_list(items, style=style,
+                       locale=_ListLocale(locale.language, locale.territory, locale.script, locale.variant))
+
+
+def join_list(items, style: str = "standard") -> Markup:
+    """``join_text`` for pages: items are escaped unless already markup (a ``|ut`` name stays isolated, so the
+    "·" inside a name is never read as a list separator)."""
+    joined = join_text([escape(i) for i in items if i not in (None, "")], style)
+    return Markup(joined)  # noqa: S704 (the items are escaped above; CLDR's patterns hold no markup)
+
+
+def colon() -> str:
+    """The colon after a label: "：" in Chinese, ": " in Uyghur and Kazakh."""
+    return "：" if _chinese_page() else ": "
+
+
+def _chinese_page() -> bool:
+    return page_is_chinese(locale_info(current_locale_code()).html_lang)
+
+
+def paren_text(value) -> str:
+    """A remark in brackets after a word, as plain text: "（…）" in Chinese, " (…)" in Uyghur and Kazakh (bidi
+    mirrors them); never the full-width Chinese brackets inside RTL text."""
+    if value in (None, ""):
+        return ""
+    return f"（{value}）" if _chinese_page() else f" ({value})"
+
+
+def paren(value) -> Markup:
+    """``paren_text`` for pages: the remark is escaped unless already markup."""
+    if value in (None, ""):
+        return Markup("")
+    return Markup("（%s）") % value if _chinese_page() else Markup(" (%s)") % value
+
+
+def comma() -> str:
+    """The comma between clauses: "，" in Chinese, the Arabic "، " in Uyghur and Kazakh."""
+    return "，" if _chinese_page() else "، "
+
+
+def semicolon() -> str:
+    """The semicolon between items that hold commas: "；" in Chinese, the Arabic "؛ " in Uyghur and Kazakh."""
+    return "；" if _chinese_page() else "؛ "
+
+
+def arrow() -> str:
+    """"Before → after" in the reading direction: "→" in Chinese, "←" in Uyghur and Kazakh."""
+    return "→" if _chinese_page() else "←"
 
 
 def hm(minutes: int | None) -> str:
@@ -125,12 +260,18 @@ def init_app(app: Flask) -> None:
             "locale_code": info.code,
             "locales": LOCALES.values(),
             "babel_locale": get_locale(),
+            "colon": colon(),
+            "arrow": arrow(),
+            "comma": comma(),
+            "semicolon": semicolon(),
         }
 
     app.jinja_env.filters.update(
         ut=ut, ltr=ltr, isolate=isolate, isolate_ltr=isolate_ltr, local_name=local_name,
-        bj_datetime=bj_datetime, fmt_date=fmt_date, hm=hm, mask_phone=mask_phone, mask_id=mask_id,
+        bj_datetime=bj_datetime, fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_month=fmt_month,
+        fmt_time=fmt_time, fmt_weekday=fmt_weekday,
+        join_list=join_list, paren=paren, ltr_runs=ltr_runs, hm=hm, mask_phone=mask_phone, mask_id=mask_id,
         number=format_decimal,
     )
-    app.jinja_env.globals.update(name_field=name_field)
+    app.jinja_env.globals.update(name_field=name_field, time_range=time_range, fmt_time=fmt_time)
     app.jinja_env.tests.update(using_htmx=htmx.uses_htmx, using_app_js=uses_app_js)

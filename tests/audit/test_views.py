@@ -34,7 +34,7 @@ def _seqs(html: str) -> list[int]:
 
 
 def _event_actions(html: str) -> set[str]:
-    return set(re.findall(r'<td class="action"[^>]*>[^<]*<small><bdi dir="ltr">([a-z_.]+)</bdi>', html))
+    return set(re.findall(r'<td class="action"[^>]*>[^<]*<small><bdi dir="ltr"[^>]*>([a-z_.]+)</bdi>', html))
 
 
 def test_the_auditor_sees_the_trail_and_their_home_page_nothing_more(world, client, auth):

@@ -76,12 +76,17 @@ def test_the_list_offers_the_firms_free_lawyers_first_then_others_free_in_the_co
     assert 'value=""' in first.group(1) and first.group(2) == "请选择"  # a placeholder, not a lawyer
     assert not re.search(r'<option[^>]*value="\d+"[^>]*selected', options)
     groups = _groups(page)
-    assert len(groups) == 3, groups
-    (firm_label, firm), (other_label, others), (busy_label, busy) = groups
+    # The firm's own, then one group per other firm of the county (named by the group: an option holds a name
+    # alone, marked with its language), then the busy ones.
+    assert len(groups) == 4, groups
+    (firm_label, firm), *other_groups, (busy_label, busy) = groups
+    others = "".join(options for _label, options in other_groups)
+    other_label = "".join(label for label, _options in other_groups)
     assert "新疆博众律师事务所" in firm_label and "王律师" in firm and "马天律" not in firm
-    assert "马天律" in others and "王律师" not in others
+    assert "马天律" in others and "王律师" not in others and "新疆精河律师事务所" in other_label
     # Busy lawyers are shown, but cannot be chosen, and say where they are then.
-    assert re.search(r'<option[^>]*disabled[^>]*>[^<]*忙律师[^<]*吉祥社区[^<]*11:00–12:00', busy)
+    assert re.search(r'<option[^>]*disabled[^>]*>忙律师</option>', busy)
+    assert re.search(r'<li><bdi dir="auto">忙律师</bdi>：已在<bdi[^>]*>吉祥社区[^<]*</bdi>值班 11:00–12:00', page)
     assert "空闲" in firm_label and "空闲" in other_label and busy_label
     assert "远律师" not in options  # another county's lawyer
     assert "叶尔兰" not in options  # the lawyer being replaced

@@ -143,9 +143,9 @@ def test_the_heads_home_lists_substitutions_to_arrange_shortages_and_clashes(wai
     assert f"/duty/sessions/{declined.id}/substitute" in tasks and f"/duty/sessions/{nobody.id}/substitute" in tasks
     assert f"/duty/sessions/{elsewhere.id}" not in page
     assert "缺律师" in tasks and "请求替班" in tasks
-    # Which places, which day and hours, how many lawyers short.
+    # Which places (joined with the language's list pattern, Babel's format_list), which day and hours, how many short.
     assert f"/duty/sessions/{nobody_too.id}/substitute" in tasks
-    assert re.search(r"缺 2 名律师：小营盘镇、吉祥社区", re.sub(r"<[^>]+>", "", tasks))
+    assert re.search(r"缺 2 名律师：小营盘镇和吉祥社区", re.sub(r"<[^>]+>", "", tasks))
     clashes = page[page.index('id="clashes"'):]
     assert f"/duty/sessions/{clash_a.id}" in clashes and f"/duty/sessions/{clash_b.id}" in clashes
     assert "王律师" in clashes

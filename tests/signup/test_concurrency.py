@@ -59,7 +59,7 @@ class Resident:
 
 
 def _status(html: str) -> str:
-    code = re.search(r'class="code"><bdi dir="ltr">(\d{6})<', html).group(1)
+    code = re.search(r'class="code"><bdi dir="ltr"[^>]*>(\d{6})<', html).group(1)
     return code, ("booked" if "已预约" in html and "候补第" not in html else "waitlisted" if "候补第" in html else "?")
 
 
