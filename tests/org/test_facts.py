@@ -48,7 +48,7 @@ def test_village_page_shows_hours_in_uyghur_and_kazakh(station, client, headers,
     assert friday in hours and "10:00" in hours and "20:00" in hours
     assert not CJK_RE.search(hours), hours  # no Chinese in the hours themselves
     # each time range is kept left to right and on one line
-    assert re.search(r'<bdi dir="ltr" class="nowrap">10:00\s?–\s?14:00</bdi>', page)
+    assert re.search(r'<bdi dir="ltr" class="nobr">10:00\s?–\s?14:00</bdi>', page)
 
 
 def test_point_form_saves_periods_per_weekday(world, auth, client):
