@@ -2,7 +2,8 @@
 
 A Python ``gettext("满意率（%%）")`` without variables is not %-formatted (Flask-Babel formats only when given
 variables), while Jinja's newstyle ``_()`` always is: the same catalog string printed "满意率（%%）" in the
-quarterly workbook and "满意率（%）" in its PDF. These tests read each export back as a user would see it.
+quarterly workbook and "满意率（%）" in its PDF. These tests read each workbook back as a user would see it; every
+PDF is read back in tests/web/test_pdf_typography.py.
 """
 
 import ast
@@ -20,7 +21,6 @@ from gongfa.duty.generation import create_rule, generate_all
 from gongfa.duty.models import RuleKind
 from gongfa.org import services as org
 from tests.ledger.test_ledgers import NOW, _log
-from tests.web.test_pdf import pdftotext
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ["zh-CN", "ug", "kk-CN"]
@@ -51,18 +51,6 @@ def _workbooks(w):
         ("admin", "/org/import/template.xlsx"),
         ("admin", "/org/import/activations.xlsx"),
         ("auditor", "/audit/export.xlsx"),
-    ]
-
-
-def _pdfs(w):
-    t1, v1, county = w.units["T1"].id, w.units["V1"].id, w.units["C1"].id
-    return [
-        ("admin", f"/ledger/statistics/{t1}.pdf?year=2026&quarter=4"),
-        ("admin", f"/ledger/statistics/{county}.pdf?year=2026&quarter=4"),
-        ("admin", f"/ledger/villages/{v1}/volume.pdf?year=2026&quarter=4"),
-        ("admin", f"/ledger/stations/{t1}/duty.pdf?year=2026&quarter=4"),
-        ("admin", f"/duty/stations/{t1}/2026/11/roster.pdf"),
-        (None, f"/v/{w.units['V1'].code}/notice.pdf"),
     ]
 
 
@@ -105,20 +93,6 @@ def test_the_statistics_workbook_says_percent_once_in_every_language(exported, c
                                                 "&quarter=4", headers={"Accept-Language": lang}).data))
         header = [c.value for c in book.active[2]]
         assert header[-1].endswith(word) and "%%" not in header[-1], (lang, header[-1])
-
-
-@freeze_time(NOW)
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_pdf_reads_back_without_format_leftovers(exported, client, auth, lang):
-    """The text of each PDF in each language holds no "%%", "%(" or "{…}"."""
-    auth.login("admin")
-    for _who, url in _pdfs(exported):
-        sep = "&" if "?" in url else "?"
-        query = {"zh-CN": "zh_Hans", "ug": "ug", "kk-CN": "kk_Arab"}[lang]
-        response = client.get(f"{url}{sep}lang={query}", headers={"Accept-Language": lang})
-        assert response.status_code == 200, url
-        text = pdftotext(response.data)
-        assert not LEFTOVER.search(text), (url, lang, LEFTOVER.search(text).group(0))
 
 
 def _gettext_calls_leaving_escapes(source: str) -> list[str]:
