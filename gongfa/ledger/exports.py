@@ -25,7 +25,9 @@ def statistics_workbook(unit: Unit, rows: list[StatRow], total: StatRow, *, year
     ws.append([f"{local_name(unit)} · {period_title(year, quarter)}"])
     ws.append([_("序号"), _("村（社区）") if unit.level == UnitLevel.TOWNSHIP else _("乡镇（街道）"), _("法律顾问"),
                _("到村服务次数"), _("服务时长（小时，小数）"),  # a number Excel can add up; screens print h:mm
-               *[c.title for c in Category], _("评价数"), _("满意率（%%）")])
+               # The catalog string is shared with the PDF, whose Jinja gettext always %-formats (so "%" is
+               # written "%%"); Flask-Babel's Python gettext formats only with variables, so format here.
+               *[c.title for c in Category], _("评价数"), _("满意率（%%）") % {}])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for i, r in enumerate(rows, 1):

@@ -79,6 +79,17 @@ def isolate(value, lang: str | None = None) -> Markup:
     return print_text(value, locale_info(current_locale_code()).html_lang, lang)
 
 
+def pdf_name(value, lang: str | None = None) -> Markup:
+    """A person's name in a PDF: isolated and marked like ``isolate``, and breaking only between its parts (at
+    "·" or a space), never inside one: the letters of a Chinese part are joined by WORD JOINERs (U+2060, printed
+    as nothing, not extracted), so a narrow column prints "古丽巴哈尔·" / "努尔买买提", not "古丽巴哈" / "尔·努尔"."""
+    if not value:
+        return Markup("")
+    parts = str(value).split("·")
+    glued = "·".join("\u2060".join(p) if "\u3400" <= p[:1] <= "\u9fff" else p for p in parts)
+    return isolate(glued, lang)
+
+
 def isolate_ltr(value) -> Markup:
     """Phone numbers, codes, time ranges and addresses in LRI…PDI for PDFs (a plain "1 / 17" prints "17 / 1" in
     RTL), kept on one line."""
@@ -267,7 +278,7 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.filters.update(
-        ut=ut, ltr=ltr, isolate=isolate, isolate_ltr=isolate_ltr, local_name=local_name,
+        ut=ut, ltr=ltr, isolate=isolate, pdf_name=pdf_name, isolate_ltr=isolate_ltr, local_name=local_name,
         bj_datetime=bj_datetime, fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_month=fmt_month,
         fmt_time=fmt_time, fmt_weekday=fmt_weekday,
         join_list=join_list, paren=paren, ltr_runs=ltr_runs, hm=hm, mask_phone=mask_phone, mask_id=mask_id,
