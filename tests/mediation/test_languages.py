@@ -163,3 +163,57 @@ def test_the_migration_maps_typed_values_to_codes():
     assert migration.code_for("performance", "现金支付") == "cash"
     assert migration.code_for("occupation", "养蜂") == "养蜂"  # unknown: kept as typed, shown as typed
     assert migration.code_for("ethnicity", "") == ""
+    for kind, pairs in (("ethnicity", codes.ETHNICITIES), ("occupation", codes.OCCUPATIONS),
+                        ("performance", codes.PERFORMANCE_METHODS)):  # the frozen copy matches the lists
+        assert migration.TITLES[kind] == {code: title._args[0] for code, title in pairs}
+        assert all(migration.code_for(kind, title._args[0]) == code for code, title in pairs)
+
+
+@freeze_time(NOW)
+def test_the_migration_turns_recorded_words_into_codes_and_keeps_the_rest(world, app):
+    from flask_migrate import downgrade, stamp, upgrade
+    from sqlalchemy import text
+
+    case = _agreed_case(world, "zh_Hans")
+    applicant, respondent = case.parties
+    db.session.close()
+    stamp()
+    downgrade(revision="d31c7b92a76c")  # back to typed words (this migration's downgrade)
+    with db.engine.begin() as conn:
+        words = conn.execute(text("SELECT ethnicity, occupation FROM mediation_parties ORDER BY id")).all()
+        assert [tuple(w) for w in words] == [("维吾尔族", "农民"), ("汉族", "个体工商户")]
+        conn.execute(text("UPDATE mediation_parties SET ethnicity = '哈萨克', occupation = '养蜂' WHERE id = :id"),
+                     {"id": respondent.id})
+        conn.execute(text("UPDATE mediation_cases SET performance = '现金' WHERE id = :id"), {"id": case.id})
+    upgrade()
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT ethnicity, occupation, language FROM mediation_parties ORDER BY id")).all()
+        performance = conn.execute(text("SELECT performance FROM mediation_cases WHERE id = :id"),
+                                   {"id": case.id}).scalar()
+    assert [tuple(r) for r in rows] == [("05", "farmer", "zh_Hans"), ("17", "养蜂", "zh_Hans")]
+    assert performance == "cash"
+    assert applicant.id < respondent.id
+
+
+@freeze_time(NOW)
+def test_the_case_register_workbook_keeps_codes_beside_titles_in_the_readers_language(world, client, auth,
+                                                                                   ug_terms):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    case = _agreed_case(world)
+    auth.login("officer")
+    for accept, ethnic in (("zh-CN", "维吾尔族"), ("ug", "ئۇيغۇر")):
+        response = client.get("/mediation/cases.xlsx", headers={"Accept-Language": accept})
+        assert response.status_code == 200
+        rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
+        header, applicant, respondent = rows[0], rows[1], rows[2]
+        assert len(rows) == 3 and applicant[0] == case.number
+        got = dict(zip(range(len(header)), applicant, strict=True))
+        assert [got[i] for i in (3, 5, 10, 12, 13, 16, 18)] == ["agreement", "02", "ug", "female", "05", "farmer",
+                                                                   "cash"]
+        assert got[14] == ethnic and got[9] == UG_NAME
+        assert (respondent[13], respondent[16]) == ("01", "self_employed")
+        assert not any("%%" in str(h) or "{" in str(h) for h in header)  # no catalog escaping left over
+        assert APPLICANT_ID not in str(rows) and "13912340077" not in str(rows)  # no numbers in an export

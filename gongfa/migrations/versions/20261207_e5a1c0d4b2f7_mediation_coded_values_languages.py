@@ -40,6 +40,20 @@ MAPS = {
                     "分期支付": "instalments", "分期付款": "instalments", "实物": "in_kind",
                     "交付实物": "in_kind", "实物交付": "in_kind"},
 }
+# What a downgrade writes back: the list's own title of each code, as gongfa.mediation.codes had it.
+TITLES = {
+    "ethnicity": {**{f"{i:02d}": name + "族" for i, name in enumerate(_ETHNIC_NAMES, 1)},
+                  "97": "其他未识别民族", "98": "外国血统中国籍人士"},
+    "occupation": {"farmer": "农民", "herder": "牧民", "self_employed": "个体工商户", "student": "学生",
+                   "retired": "退休人员", "unemployed": "无业人员",
+                   "1": "党的机关、国家机关、群众团体和社会组织、企事业单位负责人", "2": "专业技术人员",
+                   "3": "办事人员和有关人员", "4": "社会生产服务和生活服务人员", "5": "农、林、牧、渔业生产及辅助人员",
+                   "6": "生产制造及有关人员", "7": "军人", "8": "不便分类的其他从业人员"},
+    "performance": {"on_the_spot": "当场履行", "cash": "现金支付", "transfer": "银行转账", "instalments": "分期履行",
+                    "in_kind": "交付实物", "act": "按协议约定的行为履行", "other": "其他方式"},
+}
+for _kind, _titles in TITLES.items():  # the titles themselves, as a form might have had them typed
+    MAPS[_kind] = {**{word: code for code, word in _titles.items()}, **MAPS[_kind]}
 COLUMNS = {"ethnicity": ("mediation_parties", "ethnicity"), "occupation": ("mediation_parties", "occupation"),
            "performance": ("mediation_cases", "performance")}
 
@@ -73,11 +87,7 @@ def downgrade():
     conn = op.get_bind()
     for kind, (table_name, column) in COLUMNS.items():  # back to the Chinese words
         table = sa.table(table_name, sa.column(column, sa.String))
-        words = {}
-        for word, code in MAPS[kind].items():
-            plain = kind != "ethnicity" or code > "56" or word.endswith("族")
-            words.setdefault(code, word if plain else word + "族")
-        for code, word in words.items():
+        for code, word in TITLES[kind].items():
             conn.execute(table.update().where(table.c[column] == code).values({column: word}))
     with op.batch_alter_table('mediation_records', schema=None) as batch_op:
         batch_op.drop_column('content_alt')
