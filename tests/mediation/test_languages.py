@@ -217,3 +217,18 @@ def test_the_case_register_workbook_keeps_codes_beside_titles_in_the_readers_lan
         assert (respondent[13], respondent[16]) == ("01", "self_employed")
         assert not any("%%" in str(h) or "{" in str(h) for h in header)  # no catalog escaping left over
         assert APPLICANT_ID not in str(rows) and "13912340077" not in str(rows)  # no numbers in an export
+
+
+@freeze_time(NOW)
+def test_a_kazakh_party_on_a_uyghur_page_is_marked_kazakh(world, client, auth):
+    """Same script, another language: the record says which (WCAG 3.1.2), the letters cannot."""
+    officer = world.users["officer"]
+    parties = _parties("kk_Arab")
+    parties[0].update(name="叶尔波拉提·沙吾提", name_native="ەربولات ساۋىت", ethnicity="17")
+    case = services.open_case(point=org.point_of(world.units["V1"]), source=CaseSource.APPLICATION, category="10",
+                              summary="工资被拖欠", requests="", applied_on=TODAY, parties=parties, actor=officer)
+    db.session.commit()
+    auth.login("officer")
+    page = client.get(f"/mediation/{case.id}", headers={"Accept-Language": "ug"}).text
+    assert re.search(r'<span lang="kk-Arab">(<bdi[^>]*>)?ەربولات ساۋىت', page)
+    assert case.second_language == "kk_Arab" and case.second_language_tag == "kk-Arab"
