@@ -224,6 +224,7 @@ MATRIX = [
     ("booking.rate", "POST", "/b/{rcpt}/rate", ALL),
     ("booking.find", "GET", "/b/find", ALL),
     ("mediation.cases", "GET", "/mediation/", STAFF - LAWYERS),
+    ("mediation.cases_xlsx", "GET", "/mediation/cases.xlsx", STAFF - LAWYERS),
     ("mediation.case_new", "GET", "/mediation/new", STAFF - LAWYERS - {"inspector"}),
     ("mediation.case_show", "GET", "/mediation/{C_V1}", V1_STAFF - LAWYERS),
     ("mediation.case_show", "GET", "/mediation/{C_V3}", C1_VIEWERS),  # another township's committee
@@ -275,6 +276,7 @@ SLOW = [("public.notice", "GET", "/v/652701100001/notice.pdf", ALL),
         ("duty.roster_pdf", "GET", "/duty/stations/{T1}/{year}/{month}/roster.pdf", STAFF - {"county2"}),
         ("mediation.case_file", "GET", "/mediation/{C_V1}/file.pdf", V1_STAFF - LAWYERS),
         ("mediation.case_file", "GET", "/mediation/{C_V3}/file.pdf", C1_VIEWERS),  # another township's committee
+        ("mediation.agreement_pdf", "GET", "/mediation/{C_V1}/agreement.pdf", V1_STAFF - LAWYERS),  # none yet: 404
         ("worklog.referral", "GET", "/log/{EREF}/referral.pdf", V1_STAFF),
         ("worklog.referral", "GET", "/log/{E1}/referral.pdf", V1_STAFF),  # no referral: 404 (below)
         # 营盘社区's volume: its adviser ("lawyer") prints it, the other lawyer of the same station does not.
@@ -324,8 +326,8 @@ def test_pdf_access_matrix(world, client, auth, role):
     for endpoint, method, template, allowed in SLOW:
         url = template.format(**ids)
         response = client.open(url, method=method)
-        if role in allowed and "{E1}" in template:
-            ok = response.status_code == 404  # an entry with no referral has no referral slip
+        if role in allowed and ("{E1}" in template or "agreement.pdf" in template):
+            ok = response.status_code == 404  # an entry with no referral has no slip, a case with no agreement none
         elif role in allowed:
             ok = response.status_code == 200 and response.data.startswith(b"%PDF-")
         elif role is None:

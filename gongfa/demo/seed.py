@@ -179,9 +179,11 @@ def _demo_services(today) -> None:
     def parties(a, r):
         return [{"side": PartySide.APPLICANT, **a}, {"side": PartySide.RESPONDENT, **r}]
 
-    zhang = {"name": "张桂芳", "gender": "female", "ethnicity": "汉族", "age": 56, "occupation": "农民",
+    zhang = {"name": "张桂芳", "gender": "female", "ethnicity": "01", "age": 56, "occupation": "farmer",
              "phone": "13909091301", "address": "营盘社区2组", "id_number": "652701197003152427"}
-    ahmat = {"name": "艾合买提·吐尔逊", "gender": "male", "ethnicity": "维吾尔族", "age": 44, "occupation": "个体",
+    # He reads Uyghur: his agreement and case file print in Chinese and Uyghur (coded values: mediation.codes).
+    ahmat = {"name": "艾合买提·吐尔逊", "name_native": "ئەخمەت تۇرسۇن", "language": "ug", "gender": "male",
+             "ethnicity": "05", "age": 44, "occupation": "self_employed",
              "phone": "13909091302", "address": "营盘社区2组", "id_number": ""}
     closed = mediation.open_case(point=point, source=CaseSource.APPLICATION, category="02",
                                  summary="两家院墙之间排水沟堵塞，雨水灌进张家院子，双方多次争吵。",
@@ -189,11 +191,16 @@ def _demo_services(today) -> None:
                                  parties=parties(zhang, ahmat), actor=officer)
     mediation.accept(closed, actor=officer, mediator=officer, version=None, today=today - timedelta(days=39))
     mediation.add_record(closed, held_on=today - timedelta(days=35), place="营盘社区工作室", present="网格员",
-                         content="双方陈述事实，经释法说理，同意共同清理排水沟，艾合买提赔偿300元。", actor=officer,
-                         version=None)
+                         content="双方陈述事实，经释法说理，同意共同清理排水沟，艾合买提赔偿300元。",
+                         content_alt="ئىككى تەرەپ ئەھۋالنى بايان قىلدى، قانۇن چۈشەندۈرۈلگەندىن كېيىن ئېرىقنى بىرلىكتە "
+                                     "تازىلاشقا، ئەخمەت 300 يۈەن تۆلەم بېرىشكە قوشۇلدى.", actor=officer, version=None)
     mediation.record_agreement(closed, kind=AgreementKind.WRITTEN, facts="排水沟堵塞，艾合买提负主要责任。",
                                clauses="艾合买提于一周内清理排水沟\n艾合买提赔偿张桂芳300元\n今后双方共同维护排水沟",
-                               performance="现金支付", due=today - timedelta(days=28),
+                               facts_alt="ئېرىق توسۇلۇپ قالغان، ئاساسلىق مەسئۇلىيەت ئەخمەتتە.",
+                               clauses_alt="ئەخمەت بىر ھەپتە ئىچىدە ئېرىقنى تازىلايدۇ\n"
+                                           "ئەخمەت جاڭ گۈيفاڭغا 300 يۈەن تۆلەم بېرىدۇ\n"
+                                           "بۇنىڭدىن كېيىن ئىككى تەرەپ ئېرىقنى بىرلىكتە ئاسرايدۇ",
+                               performance="cash", due=today - timedelta(days=28),
                                effective_on=today - timedelta(days=35), actor=officer, version=None,
                                today=today - timedelta(days=35))
     mediation.mark_performed(closed, on=today - timedelta(days=30), actor=officer, version=None)
@@ -211,12 +218,17 @@ def _demo_services(today) -> None:
                          content="长子不同意分担比例，约定下次再谈。", actor=officer, version=None)
     refused = mediation.open_case(point=point, source=CaseSource.INITIATIVE, category="07",
                                   summary="承包地边界争议。", requests="", applied_on=today - timedelta(days=10),
-                                  parties=parties({"name": "马福林"}, {"name": "哈力木·巴合提"}), actor=officer)
+                                  parties=parties({"name": "马福林", "ethnicity": "03", "occupation": "farmer"},
+                                                  {"name": "哈力木·巴合提", "name_native": "حالىم باقىت",
+                                                   "language": "kk_Arab", "ethnicity": "17",
+                                                   "occupation": "herder"}), actor=officer)
     mediation.party_refuses(refused, reason="被申请人明确表示不接受调解，已告知可向法院起诉。", actor=officer,
                             version=None, today=today - timedelta(days=9))
     mediation.open_case(point=point, source=CaseSource.APPLICATION, category="10",
                         summary="在建筑工地打工，工资被拖欠两个月。", requests="支付拖欠工资8000元", applied_on=today,
-                        parties=parties({"name": "叶尔波拉提·沙吾提", "phone": "13909091203"},
+                        parties=parties({"name": "叶尔波拉提·沙吾提", "name_native": "ەربولات ساۋىت",
+                                         "language": "kk_Arab", "ethnicity": "17", "occupation": "6",
+                                         "phone": "13909091203"},
                                         {"name": "某建筑队负责人"}), actor=officer)
     db.session.flush()
 

@@ -4,6 +4,7 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField, Valida
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from gongfa.i18n import _l
+from gongfa.mediation import codes
 from gongfa.mediation.models import AgreementKind, CaseSource
 from gongfa.mediation.services import id_number_ok
 from gongfa.org.forms import coerce_id
@@ -27,6 +28,11 @@ TEXT = [no_bidi_controls, no_control_chars]
 GENDERS = [("", "—"), ("male", _l("男")), ("female", _l("女"))]
 
 
+def _pick(pairs):
+    """Choices of a coded list, titled in the reader's language when the form is drawn."""
+    return lambda: [("", "—"), *[(code, str(title)) for code, title in pairs]]
+
+
 def _upper(value):
     return value.upper() if isinstance(value, str) else value
 
@@ -47,13 +53,17 @@ def _party(prefix: str, required: bool) -> dict:
     return {
         f"{prefix}_name": StringField(_l("姓名"), filters=[clean_name],
                                       validators=[*name_checks, _limit(100), *TEXT, person_name]),
+        # i18n: the party's name written in Uyghur or Kazakh (Arabic script) or Mongolian, beside the ID-card name
+        f"{prefix}_name_native": StringField(_l("本民族文字姓名"), filters=[clean_name],
+                                             validators=[Optional(), _limit(100), *TEXT, person_name]),
+        # i18n: the language the party reads the agreement and case file in
+        f"{prefix}_language": ChoiceField(_l("文书语言"), choices=lambda: [(c, str(t)) for c, t in codes.DOC_LANGUAGES],
+                                          default="zh_Hans", validate_choice=True),
         f"{prefix}_gender": ChoiceField(_l("性别"), choices=GENDERS, validate_choice=True),
-        f"{prefix}_ethnicity": StringField(_l("民族"), filters=[clean_text],
-                                           validators=[Optional(), _limit(20), *TEXT]),
+        f"{prefix}_ethnicity": ChoiceField(_l("民族"), choices=_pick(codes.ETHNICITIES), validate_choice=True),
         f"{prefix}_age": LocalIntegerField(_l("年龄"), validators=[
             Optional(), NumberRange(min=0, max=120, message=_l("请填写0到120之间的整数。"))]),
-        f"{prefix}_occupation": StringField(_l("职业或职务"), filters=[clean_text],
-                                            validators=[Optional(), _limit(50), *TEXT]),
+        f"{prefix}_occupation": ChoiceField(_l("职业或职务"), choices=_pick(codes.OCCUPATIONS), validate_choice=True),
         f"{prefix}_phone": StringField(_l("联系电话"), filters=[clean_digits],
                                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")),
                                                    phone_number]),
@@ -114,6 +124,9 @@ class RecordForm(BaseForm):
     present = StringField(_l("参加人"), filters=[clean_text], validators=[Optional(), _limit(300), *TEXT])
     content = TextAreaField(_l("调解情况"), filters=[clean_text],
                             validators=[DataRequired(message=_l("请写下调解情况。")), _limit(5000), *TEXT])
+    # i18n: the same record in the language a party chose (Uyghur or Kazakh), for the bilingual case file
+    content_alt = TextAreaField(_l("调解情况（当事人语言译文）"), filters=[clean_text],
+                                validators=[Optional(), _limit(5000), *TEXT])
     version = HiddenField()
     submit = SubmitField(_l("保存记录"))
 
@@ -126,7 +139,11 @@ class AgreementForm(BaseForm):
                           validators=[DataRequired(message=_l("请填写纠纷事实和各方责任。")), _limit(3000), *TEXT])
     clauses = TextAreaField(_l("协议内容（每条一行）"), filters=[clean_text],
                             validators=[DataRequired(message=_l("请写下协议内容，每条一行。")), _limit(3000), *TEXT])
-    performance = StringField(_l("履行方式"), filters=[clean_text], validators=[Optional(), _limit(300), *TEXT])
+    facts_alt = TextAreaField(_l("纠纷主要事实、争议事项及各方责任（当事人语言译文）"), filters=[clean_text],
+                              validators=[Optional(), _limit(3000), *TEXT])
+    clauses_alt = TextAreaField(_l("协议内容（当事人语言译文，与中文逐条对应，每条一行）"), filters=[clean_text],
+                                validators=[Optional(), _limit(3000), *TEXT])
+    performance = ChoiceField(_l("履行方式"), choices=_pick(codes.PERFORMANCE_METHODS), validate_choice=True)
     due = LocalDateField(_l("履行期限"), validators=[Optional()])
     effective_on = LocalDateField(_l("协议生效日期（各方签名、盖章之日；口头协议为达成之日）"),
                                   validators=[DataRequired(message=_l("请填写日期。"))])

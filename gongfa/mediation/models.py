@@ -6,7 +6,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongfa.db import TimestampMixin, UTCDateTime, db, str_enum
-from gongfa.i18n import TitledEnum, _l
+from gongfa.i18n import TitledEnum, _l, locale_info
 
 JUDICIAL_WINDOW_DAYS = 30  # Art. 33: both parties, within 30 days of the agreement taking effect
 OPEN_DAYS_WARNING = 30  # 《人民调解工作若干规定》Art. 33: 一般在一个月内调结
@@ -95,7 +95,10 @@ class MediationCase(TimestampMixin, db.Model):
     agreement_kind: Mapped[AgreementKind | None] = mapped_column(str_enum(AgreementKind, 10))
     agreement_facts: Mapped[str] = mapped_column(Text, default="")  # 主要事实、争议事项及各方责任
     agreement_clauses: Mapped[str] = mapped_column(Text, default="")  # one clause per line
-    performance: Mapped[str] = mapped_column(String(300), default="")  # 履行方式
+    # The same in the second language a party chose (ug or kk_Arab), clause for clause; "" when none.
+    agreement_facts_alt: Mapped[str] = mapped_column(Text, default="")
+    agreement_clauses_alt: Mapped[str] = mapped_column(Text, default="")
+    performance: Mapped[str] = mapped_column(String(300), default="")  # 履行方式: a codes.PERFORMANCE_METHODS code
     performance_due: Mapped[date | None] = mapped_column(Date)  # 履行期限
     effective_on: Mapped[date | None] = mapped_column(Date)  # Art. 29/30
     performed_on: Mapped[date | None] = mapped_column(Date)
@@ -125,6 +128,22 @@ class MediationCase(TimestampMixin, db.Model):
         return [c.strip() for c in self.agreement_clauses.splitlines() if c.strip()]
 
     @property
+    def clauses_alt(self) -> list[str]:
+        """The clauses in the second language, one per line, in the same order as the Chinese ones."""
+        return [c.strip() for c in self.agreement_clauses_alt.splitlines() if c.strip()]
+
+    @property
+    def second_language(self) -> str | None:
+        """The language besides Chinese the documents print in: the first party's (applicant first) who chose
+        Uyghur or Kazakh; None when every party reads Chinese."""
+        return next((p.language for p in self.parties if p.language and p.language != "zh_Hans"), None)
+
+    @property
+    def second_language_tag(self) -> str | None:
+        """BCP 47 ``lang`` of the second-language texts (``ug``, ``kk-Arab``), None without a second language."""
+        return locale_info(self.second_language).html_lang if self.second_language else None
+
+    @property
     def judicial_deadline(self) -> date | None:
         """Last day both parties can jointly ask the court to confirm the agreement (Art. 33)."""
         return self.effective_on + timedelta(days=JUDICIAL_WINDOW_DAYS) if self.effective_on else None
@@ -147,9 +166,12 @@ class MediationParty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("mediation_cases.id"), index=True)
     side: Mapped[PartySide] = mapped_column(str_enum(PartySide, 12))
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))  # as the ID card has it (Chinese for officials)
+    name_native: Mapped[str] = mapped_column(String(100), default="")  # in the party's own script, when it has one
+    language: Mapped[str] = mapped_column(String(10), default="zh_Hans")  # the documents' language: a LOCALES code
     gender: Mapped[str] = mapped_column(String(10), default="")  # "male" / "female"
-    ethnicity: Mapped[str] = mapped_column(String(20), default="")
+    # Codes (gongfa.mediation.codes); a value typed before the lists existed stays as it was typed.
+    ethnicity: Mapped[str] = mapped_column(String(20), default="")  # GB/T 3304
     age: Mapped[int | None] = mapped_column()
     occupation: Mapped[str] = mapped_column(String(50), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
@@ -157,6 +179,12 @@ class MediationParty(db.Model):
     id_number: Mapped[str] = mapped_column(String(18), default="")
 
     case: Mapped[MediationCase] = relationship(back_populates="parties")
+
+    @property
+    def native_lang(self) -> str | None:
+        """BCP 47 tag of the native-script name when the party chose Uyghur or Kazakh (``kk-Arab``), else None
+        (the script then tells: Arabic letters are marked Uyghur)."""
+        return locale_info(self.language).html_lang if self.language in ("ug", "kk_Arab") else None
 
 
 class MediationRecord(db.Model):
@@ -170,6 +198,7 @@ class MediationRecord(db.Model):
     place: Mapped[str] = mapped_column(String(100), default="")
     present: Mapped[str] = mapped_column(String(300), default="")  # 参加人
     content: Mapped[str] = mapped_column(Text)
+    content_alt: Mapped[str] = mapped_column(Text, default="")  # the same in the case's second language
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -24,7 +24,8 @@ from gongfa.auth.scope import Scope
 from gongfa.db import db, utcnow
 from gongfa.duty.models import OPEN_STATUSES, DutySession, RuleKind
 from gongfa.errors import ServiceError
-from gongfa.i18n import DEFAULT_LOCALE, _l
+from gongfa.i18n import DEFAULT_LOCALE, LOCALES, _l
+from gongfa.mediation import codes
 from gongfa.mediation.models import (
     JUDICIAL_WINDOW_DAYS,
     OPEN_DAYS_WARNING,
@@ -58,7 +59,8 @@ STEPS = {
     "close": (CaseStatus.FOLLOWED_UP, CaseStatus.TERMINATED),
     "rate": (CaseStatus.CLOSED, CaseStatus.REFUSED),
 }
-PARTY_FIELDS = ("name", "gender", "ethnicity", "age", "occupation", "phone", "address", "id_number")
+PARTY_FIELDS = ("name", "name_native", "language", "gender", "ethnicity", "age", "occupation", "phone", "address",
+                "id_number")
 ROUTES = _l("可以依法申请仲裁、请求有关行政机关处理，或者向人民法院起诉。")
 
 
@@ -136,6 +138,16 @@ def id_number_ok(value: str) -> bool:
 # --- intake ----------------------------------------------------------------------------------
 
 
+def _check_party(party: dict) -> None:
+    """A party's listed values are codes of their lists (a form shows a list; anything else is refused)."""
+    prefix = "a" if party["side"] == PartySide.APPLICANT else "r"
+    for kind in ("ethnicity", "occupation"):
+        if party.get(kind) and not codes.is_code(kind, party[kind]):
+            raise ServiceError(_l("请从列表中选择。"), f"{prefix}_{kind}")
+    if party.get("language") and party["language"] not in LOCALES:
+        raise ServiceError(_l("请从列表中选择。"), f"{prefix}_language")
+
+
 def open_case(*, point: ServicePoint, source: CaseSource, category: str, summary: str, requests: str,
               applied_on: date, parties: list[dict], actor: User, booking: Booking | None = None) -> MediationCase:
     """Register a case (受理登记) with its parties; numbered per committee and year."""
@@ -144,6 +156,8 @@ def open_case(*, point: ServicePoint, source: CaseSource, category: str, summary
     if not any(p["side"] == PartySide.APPLICANT for p in parties) or not any(
             p["side"] == PartySide.RESPONDENT for p in parties):
         raise ServiceError(_l("至少要有一名申请人和一名被申请人。"), "a_name")
+    for p in parties:
+        _check_party(p)
     year = applied_on.year
     seq = (db.session.scalar(select(func.max(MediationCase.seq)).where(
         MediationCase.point_id == point.id, MediationCase.year == year)) or 0) + 1
@@ -151,7 +165,8 @@ def open_case(*, point: ServicePoint, source: CaseSource, category: str, summary
                          requests=requests, applied_on=applied_on, registered_by_id=actor.id,
                          booking_id=booking.id if booking else None)
     for p in parties:
-        case.parties.append(MediationParty(**{k: p.get(k) or ("" if k != "age" else None) for k in PARTY_FIELDS},
+        values = {k: p.get(k) or ("" if k != "age" else None) for k in PARTY_FIELDS}
+        case.parties.append(MediationParty(**{**values, "language": values["language"] or DEFAULT_LOCALE},
                                            side=p["side"]))
     try:
         with db.session.begin_nested():  # undo this registration only, never the request's other work
@@ -190,14 +205,14 @@ def party_refuses(case: MediationCase, *, reason: str, actor: User, version: int
 
 
 def add_record(case: MediationCase, *, held_on: date, place: str, present: str, content: str, actor: User,
-               version: int | None) -> MediationRecord:
-    """Write down one mediation session (调解记录)."""
+               version: int | None, content_alt: str = "") -> MediationRecord:
+    """Write down one mediation session (调解记录); ``content_alt`` is the same in the case's second language."""
     _fresh(case, version)
     _require(case, "record")
     if held_on < case.applied_on:
         raise ServiceError(_l("调解日期不能早于申请日期。"), "held_on")
     record = MediationRecord(case=case, held_on=held_on, place=place, present=present, content=content,
-                             recorded_by_id=actor.id, at=utcnow())
+                             content_alt=content_alt or "", recorded_by_id=actor.id, at=utcnow())
     db.session.add(record)
     with audit.tracking(case, "mediation.record"):
         case.status = CaseStatus.IN_MEDIATION
@@ -205,14 +220,26 @@ def add_record(case: MediationCase, *, held_on: date, place: str, present: str, 
     return record
 
 
+def _lines(text: str) -> list[str]:
+    return [c for c in (text or "").splitlines() if c.strip()]
+
+
 def record_agreement(case: MediationCase, *, kind: AgreementKind, facts: str, clauses: str, performance: str,
                      due: date | None, effective_on: date, actor: User, version: int | None,
-                     today: date) -> MediationCase:
-    """The parties agreed (Art. 28–30); the follow-up is planned into the next visit."""
+                     today: date, facts_alt: str = "", clauses_alt: str = "") -> MediationCase:
+    """The parties agreed (Art. 28–30); the follow-up is planned into the next visit.
+
+    ``facts_alt`` and ``clauses_alt`` are the same in the second language a party chose, clause for clause:
+    both texts are signed, so each Chinese clause has its translation on the same line number."""
     _fresh(case, version)
     _require(case, "agreement")
-    if not [c for c in clauses.splitlines() if c.strip()]:
+    if not _lines(clauses):
         raise ServiceError(_l("请写下协议内容，每条一行。"), "clauses")
+    if performance and not codes.is_code("performance", performance):
+        raise ServiceError(_l("请从列表中选择履行方式。"), "performance")
+    if _lines(clauses_alt) and len(_lines(clauses_alt)) != len(_lines(clauses)):
+        raise ServiceError(_l("译文应与中文协议条数相同（中文%(zh)d条，译文%(alt)d条），每条一行。",
+                              zh=len(_lines(clauses)), alt=len(_lines(clauses_alt))), "clauses_alt")
     if effective_on < case.applied_on or effective_on > today:
         raise ServiceError(_l("生效日期应在申请日期和今天之间。"), "effective_on")
     if due is not None and due < effective_on:
@@ -220,6 +247,7 @@ def record_agreement(case: MediationCase, *, kind: AgreementKind, facts: str, cl
     with audit.tracking(case, "mediation.agreement"):
         case.status, case.agreement_kind, case.agreement_facts = CaseStatus.AGREEMENT, kind, facts
         case.agreement_clauses, case.performance, case.performance_due = clauses, performance, due
+        case.agreement_facts_alt, case.agreement_clauses_alt = facts_alt or "", clauses_alt or ""
         case.effective_on = effective_on
     plan_follow_up(case, today=today)
     return case

@@ -10,8 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from gongfa import clock
 from gongfa.auth.scope import current_scope, roles_required
 from gongfa.db import db
-from gongfa.i18n import _l
-from gongfa.mediation import bp, services
+from gongfa.i18n import DEFAULT_LOCALE, LOCALES, _l
+from gongfa.mediation import bp, codes, documents, exports, services
 from gongfa.mediation.categories import categories, category_title
 from gongfa.mediation.forms import (
     AgreementForm,
@@ -35,9 +35,12 @@ from gongfa.signup.models import Booking
 from gongfa.web.outcomes import form_status, service_errors
 from gongfa.web.params import db_id, small_int
 from gongfa.web.pdf import render_pdf_in
-from gongfa.web.rendering import local_name, mask_id, mask_phone, render_page
+from gongfa.web.rendering import current_locale_code, local_name, mask_id, mask_phone, render_page
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp.add_app_template_global(category_title, "category_title")
+for _helper in (codes.ethnicity_title, codes.occupation_title, codes.performance_title, codes.language_title):
+    bp.add_app_template_global(_helper)
 
 
 def _case(case_id: int, step: str | None = None):
@@ -66,6 +69,16 @@ def cases():
     found = services.cases_in(current_scope().unit_filter(*READERS), status=CaseStatus(wanted) if wanted else None)
     return render_page("mediation/list.html", cases=found, today=clock.today(), wanted=wanted,
                        statuses=list(CaseStatus), can_open=current_scope().has(*CASE_STAFF))
+
+
+@bp.route("/cases.xlsx")
+@roles_required(*READERS)
+def cases_xlsx():
+    """The cases in scope (the list's status filter applies) as a workbook: codes beside their titles."""
+    wanted = request.args.get("status", "")
+    status = CaseStatus(wanted) if wanted in CaseStatus._value2member_map_ else None
+    found = services.cases_in(current_scope().unit_filter(*READERS), status=status, limit=5000)
+    return send_file(BytesIO(exports.cases_workbook(found)), mimetype=XLSX, download_name="mediation-cases.xlsx")
 
 
 def _intake_form(formdata=None, booking: Booking | None = None, *, with_phone: bool = False):
@@ -236,7 +249,7 @@ def case_record(case_id: int):
     case = _case(case_id, "record")
     return _step(case, RecordForm(), services.add_record, "record_form",
                  lambda f: {"held_on": f.held_on.data, "place": f.place.data or "", "present": f.present.data or "",
-                            "content": f.content.data})
+                            "content": f.content.data, "content_alt": f.content_alt.data or ""})
 
 
 @bp.route("/<int:case_id>/agreement", methods=["POST"])
@@ -246,6 +259,7 @@ def case_agreement(case_id: int):
     case = _case(case_id, "agreement")
     return _step(case, AgreementForm(), services.record_agreement, "agreement_form",
                  lambda f: {"kind": AgreementKind(f.kind.data), "facts": f.facts.data, "clauses": f.clauses.data,
+                            "facts_alt": f.facts_alt.data or "", "clauses_alt": f.clauses_alt.data or "",
                             "performance": f.performance.data or "", "due": f.due.data,
                             "effective_on": f.effective_on.data, "today": clock.today()})
 
@@ -318,16 +332,35 @@ def party_reveal(case_id: int, party_id: int):
     return _show(case, revealed=party.id)
 
 
-@bp.route("/<int:case_id>/file.pdf")
-@login_required
-def case_file(case_id: int):
-    """The case file (卷宗) in the MoJ order, in Chinese or the language asked for (?lang=ug)."""
-    case = _case(case_id)
+def _print(case, template: str, download_name: str):
+    """A case's document: bilingual (Chinese and the language a party chose) or in the language asked for."""
     identity = _needs_identity(case)
     parties = [{"p": p, "phone": p.phone if identity else mask_phone(p.phone),
                 "id_number": p.id_number if identity else mask_id(p.id_number)} for p in case.parties]
-    pdf = render_pdf_in(request.args.get("lang"), "mediation/pdf/file.html", case=case, parties=parties,
-                        rating=services.rating_of(case))
+    second = case.second_language
+    lang = DEFAULT_LOCALE if second else request.args.get("lang")
+    lang = lang if lang in LOCALES else current_locale_code()
+    pdf = render_pdf_in(lang, template, case=case, parties=parties, rating=services.rating_of(case),
+                        **documents.helpers(second, lang))
     services.record_file_print(case, actor=current_user, full_numbers=identity)
     db.session.commit()
-    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"mediation-{case.year}-{case.seq}.pdf")
+    return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=download_name)
+
+
+@bp.route("/<int:case_id>/file.pdf")
+@login_required
+def case_file(case_id: int):
+    """The case file (卷宗) in the MoJ order: in Chinese and the language a party chose, else in Chinese or the
+    language asked for (?lang=ug)."""
+    case = _case(case_id)
+    return _print(case, "mediation/pdf/file.html", f"mediation-{case.year}-{case.seq}.pdf")
+
+
+@bp.route("/<int:case_id>/agreement.pdf")
+@login_required
+def agreement_pdf(case_id: int):
+    """The agreement (人民调解协议书) for the parties to sign: bilingual where a party chose Uyghur or Kazakh."""
+    case = _case(case_id)
+    if case.agreement_kind is None:
+        abort(404)
+    return _print(case, "mediation/pdf/agreement.html", f"agreement-{case.year}-{case.seq}.pdf")

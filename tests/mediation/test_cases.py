@@ -32,11 +32,11 @@ APPLICANT_ID = _valid_id("65270119850612302")
 
 
 def _parties():
-    return [{"side": PartySide.APPLICANT, "name": "阿依古丽·吐尔逊", "gender": "female", "ethnicity": "维吾尔族",
-             "age": 41, "occupation": "农民", "phone": "13912340077", "address": "营盘社区3组",
+    return [{"side": PartySide.APPLICANT, "name": "阿依古丽·吐尔逊", "gender": "female", "ethnicity": "05",
+             "age": 41, "occupation": "farmer", "phone": "13912340077", "address": "营盘社区3组",
              "id_number": APPLICANT_ID},
-            {"side": PartySide.RESPONDENT, "name": "王建国", "gender": "male", "ethnicity": "汉族", "age": 52,
-             "occupation": "个体", "phone": "13812345678", "address": "营盘社区4组", "id_number": ""}]
+            {"side": PartySide.RESPONDENT, "name": "王建国", "gender": "male", "ethnicity": "01", "age": 52,
+             "occupation": "self_employed", "phone": "13812345678", "address": "营盘社区4组", "id_number": ""}]
 
 
 def _open(world, point_key="V1", applied_on=TODAY):
@@ -74,11 +74,11 @@ def test_from_application_to_closing_with_agreement_window_and_follow_up_on_the_
                         actor=officer, version=None)
     with pytest.raises(ServiceError, match="生效日期"):
         services.record_agreement(case, kind=services.AgreementKind.WRITTEN, facts="排水沟堵塞", clauses="一、清理",
-                                  performance="现场清理", due=None, effective_on=TODAY + timedelta(days=1),
+                                  performance="act", due=None, effective_on=TODAY + timedelta(days=1),
                                   actor=officer, version=None, today=TODAY)
     services.record_agreement(case, kind=services.AgreementKind.WRITTEN, facts="排水沟堵塞，被申请人负主要责任",
                               clauses="被申请人于11月30日前清理排水沟\n被申请人赔偿申请人300元",
-                              performance="现金支付", due=date(2026, 11, 30), effective_on=TODAY, actor=officer,
+                              performance="cash", due=date(2026, 11, 30), effective_on=TODAY, actor=officer,
                               version=None, today=TODAY)
     assert case.status == CaseStatus.AGREEMENT and len(case.clauses) == 2
     assert case.judicial_deadline == date(2026, 12, 23) and case.judicial_days_left(TODAY) == 30
@@ -126,7 +126,7 @@ def test_a_stale_page_cannot_overwrite(world):
 def _form(**over):
     data = {"point_id": "", "source": "application", "category": "02", "applied_on": "2026-11-23",
             "summary": "宅基地边界纠纷", "requests": "", "a_name": "阿依古丽·吐尔逊", "a_gender": "female",
-            "a_ethnicity": "维吾尔族", "a_age": "41", "a_occupation": "", "a_phone": "13912340077", "a_address": "",
+            "a_ethnicity": "05", "a_age": "41", "a_occupation": "", "a_phone": "13912340077", "a_address": "",
             "a_id_number": APPLICANT_ID, "r_name": "王建国", "r_gender": "male", "r_ethnicity": "", "r_age": "",
             "r_occupation": "", "r_phone": "", "r_address": "", "r_id_number": ""}
     data.update(over)
@@ -176,7 +176,7 @@ def test_case_file_pdf_in_the_mojs_order_in_three_scripts(world, client, auth, l
     services.add_record(case, held_on=TODAY, place="工作室", present="", content="双方同意清理排水沟。", actor=officer,
                         version=None)
     services.record_agreement(case, kind=services.AgreementKind.WRITTEN, facts="排水沟堵塞",
-                              clauses="清理排水沟\n赔偿300元", performance="现金", due=None, effective_on=TODAY,
+                              clauses="清理排水沟\n赔偿300元", performance="cash", due=None, effective_on=TODAY,
                               actor=officer, version=None, today=TODAY)
     db.session.commit()
     auth.login("officer")
@@ -265,7 +265,7 @@ def test_the_whole_case_through_the_pages_without_javascript(world, client, auth
     late = client.post(f"{url}/agreement", data={"version": case.version, "kind": "oral", "facts": "排水沟",
                                                    "clauses": "清理", "effective_on": "2026-12-01"})
     assert late.status_code == 422 and "生效日期应在申请日期和今天之间" in late.text
-    page = step("agreement", kind="oral", facts="排水沟堵塞", clauses="清理排水沟\n赔偿300元", performance="现金",
+    page = step("agreement", kind="oral", facts="排水沟堵塞", clauses="清理排水沟\n赔偿300元", performance="cash",
                 due="2026-11-30", effective_on="2026-11-23")
     assert "口头调解协议" in page and "还剩 30 天" in page and "2026年12月16日" in page  # follow-up on the visit
     page = step("performed", on="2026-11-28")
