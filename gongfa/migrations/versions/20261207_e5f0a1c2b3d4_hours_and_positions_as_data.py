@@ -67,6 +67,9 @@ def upgrade():
     if unread:
         log.warning("%d service points' hours kept as notes: enter them on the point form", unread)
 
+    # A membership with no position typed becomes NULL (no position): the column may hold it first.
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.alter_column('position', existing_type=sa.String(length=50), nullable=True)
     members = sa.table('memberships', sa.column('id', sa.Integer), sa.column('position', sa.String),
                        sa.column('position_note', sa.String))
     for member_id, typed in bind.execute(sa.select(members.c.id, members.c.position)).all():
@@ -83,7 +86,7 @@ def upgrade():
         batch_op.drop_column('hours')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.alter_column('position', existing_type=sa.String(length=50), type_=sa.String(length=30),
-                              nullable=True)
+                              existing_nullable=True)
         batch_op.alter_column('position_note', existing_type=sa.String(length=50), nullable=False)
 
 
