@@ -12,7 +12,7 @@ from gongfa.audit import services as audit
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.org import services
-from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm
+from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm, point_text_fields
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
@@ -120,8 +120,8 @@ def point_edit(point_id: int):
     require_unit(point.unit, *MANAGERS)
     form = PointForm(obj=point)
     if form.validate_on_submit():
-        services.update_point(point, phone=form.phone.data or "", address=form.address.data or "",
-                              hours=form.hours.data or "", is_active=form.is_active.data)
+        services.update_point(point, phone=form.phone.data or "", hours=form.hours.data or "",
+                              is_active=form.is_active.data, **point_text_fields(form))
         db.session.commit()
         flash(_("已保存。"), "success")
         return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)

@@ -87,6 +87,11 @@ class Unit(NamedMixin, TimestampMixin, db.Model):
         return f"<Unit {self.code} {self.name_zh}>"
 
 
+# A service point's texts for residents: the Chinese (bare name) and its Uyghur and Kazakh versions.
+POINT_TEXT_COLUMNS = tuple(f"{base}{suffix}" for base in ("address", "description", "services")
+                           for suffix in ("", "_ug", "_kk"))
+
+
 class ServicePoint(TimestampMixin, db.Model):
     """A public legal service place on a unit: centre, township station or village studio."""
 

@@ -12,6 +12,7 @@ from gongfa.i18n import _l
 from gongfa.org.models import (
     CHILD_LEVEL,
     POINT_KIND_FOR_LEVEL,
+    POINT_TEXT_COLUMNS,
     Assignment,
     AssignmentKind,
     LawFirm,
@@ -119,11 +120,34 @@ def open_village(code: str) -> Unit | None:
 # --- service points ------------------------------------------------------------------------
 
 
-def update_point(point: ServicePoint, *, phone: str, address: str, hours: str, is_active: bool) -> ServicePoint:
-    """Edit a station's or studio's public contact details."""
+def update_point(point: ServicePoint, *, phone: str, address: str, hours: str, is_active: bool,
+                 address_ug: str | None = None, address_kk: str | None = None, description: str | None = None,
+                 description_ug: str | None = None, description_kk: str | None = None, services: str | None = None,
+                 services_ug: str | None = None, services_kk: str | None = None) -> ServicePoint:
+    """Edit a station's or studio's public contact details and what residents read about it (address,
+    description, services offered one a line) in Chinese, Uyghur and Kazakh; a text left as None is kept."""
+    texts = {"address_ug": address_ug, "address_kk": address_kk, "description": description,
+             "description_ug": description_ug, "description_kk": description_kk, "services": services,
+             "services_ug": services_ug, "services_kk": services_kk}
     with audit.tracking(point, "point.update"):
         point.phone, point.address, point.hours, point.is_active = phone, address, hours, is_active
+        _set_texts(point, {k: v for k, v in texts.items() if v is not None})
     return point
+
+
+def update_point_texts(point: ServicePoint, **texts: str) -> ServicePoint:
+    """Set some of a point's texts in the three languages (address … services_kk), as the .xlsx import
+    gives them; audited like an edit on the form."""
+    with audit.tracking(point, "point.update"):
+        _set_texts(point, texts)
+    return point
+
+
+def _set_texts(point: ServicePoint, texts: dict) -> None:
+    for name, value in texts.items():
+        if name not in POINT_TEXT_COLUMNS:
+            raise TypeError(f"not a service-point text: {name}")
+        setattr(point, name, value or "")
 
 
 def point_of(unit: Unit) -> ServicePoint | None:

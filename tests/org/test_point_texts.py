@@ -114,3 +114,58 @@ def test_notice_pdf_prints_the_address_and_services_in_the_readers_language(text
     flat = re.sub(r"\s+", "", text)
     assert re.sub(r"\s+", "", "قانۇنىي ھۆججەت") in flat
     assert "代写法律文书" not in text
+
+
+@pytest.fixture
+def admin(world, auth):
+    auth.login("county")
+    return world
+
+
+def _inputs(page: str) -> dict:
+    """name → (value, lang, dir) of the form's text inputs and text areas."""
+    found = {}
+    for e in _tree(page).iter():
+        if e.tag in ("input", "textarea") and e.get("name"):
+            found[e.get("name")] = (e.get("value") if e.tag == "input" else _text(e), e.get("lang"), e.get("dir"))
+    return found
+
+
+def test_the_point_form_edits_the_texts_in_three_languages_typed_in_their_direction(admin, client):
+    point = admin.units["V1"].points[0]
+    form = _inputs(client.get(f"/org/points/{point.id}/edit").text)
+    for base in ("address", "description", "services"):
+        assert form[base][1:] == ("zh-Hans", "ltr")
+        assert form[f"{base}_ug"][1:] == ("ug", "rtl")
+        assert form[f"{base}_kk"][1:] == ("kk-Arab", "rtl")
+    response = client.post(f"/org/points/{point.id}/edit", data={**STUDIO, "is_active": "y"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    saved = db.session.get(ServicePoint, point.id)
+    for key, value in STUDIO.items():
+        assert getattr(saved, key) == value, key
+    shown = _inputs(client.get(f"/org/points/{point.id}/edit").text)
+    assert shown["services_ug"][0].strip() == STUDIO["services_ug"]
+
+
+def test_a_bad_value_is_422_and_keeps_all_nine_texts(admin, client):
+    point = admin.units["V1"].points[0]
+    bad = {**STUDIO, "address_kk": "يىڭپان\u202e" + "ا" * 10, "is_active": "y"}
+    response = client.post(f"/org/points/{point.id}/edit", data=bad)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in response.text and 'id="address_kk-error"' in response.text
+    kept = _inputs(response.text)
+    for key, value in STUDIO.items():
+        if key != "address_kk":
+            assert kept[key][0].strip() == value, key
+    assert kept["address_kk"][0] == bad["address_kk"]
+    db.session.expire_all()
+    assert db.session.get(ServicePoint, point.id).address_ug == ""  # nothing saved
+
+
+def test_too_long_a_uyghur_description_is_a_message_next_to_the_field(admin, client):
+    point = admin.units["V1"].points[0]
+    response = client.post(f"/org/points/{point.id}/edit",
+                           data={**STUDIO, "description_ug": "ئا" * 300, "is_active": "y"})
+    assert response.status_code == 422
+    assert 'id="description_ug-error"' in response.text
