@@ -25,8 +25,8 @@ from gongfa.db import db
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services
-from gongfa.org.forms import UnitForm
-from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
+from gongfa.org.forms import PointTextsForm, UnitForm
+from gongfa.org.models import POINT_TEXT_COLUMNS, AssignmentKind, LawFirm, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.forms import NewUserForm
 from gongfa.people.models import Role
@@ -35,6 +35,12 @@ UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("
                 _l("哈萨克文名称")]
 PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l("手机号"), _l("角色"), _l("服务点区划代码"),
                   _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号")]
+# The 服务点 sheet: a point by its unit's code, then what residents read about it, each text in Chinese,
+# Uyghur and Kazakh (the order of POINT_TEXT_COLUMNS). A row sets all nine: an empty cell empties the text.
+POINT_COLUMNS = [_l("区划代码"), _l("地址（汉文）"), _l("地址（维吾尔文）"), _l("地址（哈萨克文）"),
+                 _l("简介（汉文）"), _l("简介（维吾尔文）"), _l("简介（哈萨克文）"),
+                 _l("提供的服务（汉文，每行一项）"), _l("提供的服务（维吾尔文，每行一项）"),
+                 _l("提供的服务（哈萨克文，每行一项）")]
 LEVEL_WORDS = {"县": "county", "市": "county", "县（市）": "county", "乡镇": "township", "乡": "township",
                "镇": "township", "街道": "township", "乡镇（街道）": "township", "村": "village", "社区": "village",
                "村（社区）": "village"}
@@ -54,7 +60,7 @@ class ImportResult:
     """What an import did, or why it did nothing."""
 
     problems: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, message)
-    counts: dict[str, int] = field(default_factory=lambda: {"units": 0, "people": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"units": 0, "people": 0, "points": 0})
     ignored_passwords: int = 0  # rows of an older template with an initial password filled in
 
 
@@ -121,17 +127,29 @@ def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
             return result
         unit_rows = _rows(sheets[0], len(UNIT_COLUMNS))
         people_rows = _rows(sheets[1], len(PEOPLE_COLUMNS) + 1)  # an old template's password column is noted
-        titles = sheets[0].title, sheets[1].title
+        point_sheet = _point_sheet(sheets)
+        point_rows = _rows(point_sheet, len(POINT_COLUMNS)) if point_sheet is not None else []
+        titles = sheets[0].title, sheets[1].title, point_sheet.title if point_sheet is not None else ""
     except UNREADABLE:
         result.problems.append(("", 0, _("无法读取这个文件，请用本系统提供的 .xlsx 模板。")))
         return result
-    if len(unit_rows) + len(people_rows) > MAX_ROWS:
+    if len(unit_rows) + len(people_rows) + len(point_rows) > MAX_ROWS:
         result.problems.append(("", 0, _("一次最多导入 %(n)d 行。", n=MAX_ROWS)))
         return result
     manage = scope.paths(*MANAGERS)
     _import_units(unit_rows, titles[0], result, manage)
     _import_people(people_rows, titles[1], result, manage)
+    _import_points(point_rows, titles[2], result, manage)
     return result
+
+
+def _point_sheet(sheets):
+    """The 服务点 sheet: the third sheet when it has a header row of several columns (a template from before
+    it existed has the one-column 说明 sheet there)."""
+    if len(sheets) < 3:
+        return None
+    header = next(sheets[2].iter_rows(max_row=1, max_col=len(POINT_COLUMNS), values_only=True), ())
+    return sheets[2] if sum(1 for v in header if v not in (None, "")) > 1 else None
 
 
 def _in_scope(unit, manage: set[str]) -> bool:
@@ -220,6 +238,27 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         result.counts["people"] += 1
 
 
+def _import_points(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
+    """Set the texts of existing service points (or of points of units created above in the same file)."""
+    for number, row in enumerate(rows, start=2):
+        values = [_cell(v) for v in (list(row) + [None] * len(POINT_COLUMNS))[:len(POINT_COLUMNS)]]
+        if not any(values):
+            continue
+        code, texts = values[0], dict(zip(POINT_TEXT_COLUMNS, values[1:], strict=True))
+        form = PointTextsForm(MultiDict(texts), meta={"csrf": False})
+        if not form.validate():
+            result.problems += [(sheet, number, msg) for msg in _form_errors(form)]
+            continue
+        unit = services.unit_by_code(code) if code else None
+        point = services.point_of(unit) if unit is not None and _in_scope(unit, manage) else None
+        if point is None:
+            result.problems.append((sheet, number, _("区划代码 %(code)s 没有服务点，或不在您的管理范围内。",
+                                                     code=code or "—")))
+            continue
+        services.update_point_texts(point, **{name: form[name].data or "" for name in POINT_TEXT_COLUMNS})
+        result.counts["points"] += 1
+
+
 def _sheet(book: Workbook, title: str, headers: list, example: list | None = None, first: bool = False):
     ws = book.active if first else book.create_sheet()
     ws.title = title
@@ -243,6 +282,31 @@ def template_workbook() -> bytes:
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
            ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "专职调解员", "2026-01-01",
             "", ""])
+    _sheet(book, str(_l("服务点")), POINT_COLUMNS,
+           ["652701100299", "示例村村委会", "ئۈلگە كەنت كومىتېتى", "ۇلگى قىستاق كوميتەتى", "", "", "", "法律咨询",
+            "قانۇن مەسلىھەتى", "زاڭ كەڭەسى"])
+    _notes(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def points_workbook(points) -> bytes:
+    """The template with its 服务点 sheet filled from ``points`` (the 单位 and 人员 sheets empty): download,
+    add or correct the Uyghur and Kazakh texts, import it again."""
+    book = Workbook()
+    _sheet(book, str(_l("单位")), UNIT_COLUMNS, first=True)
+    _sheet(book, str(_l("人员")), PEOPLE_COLUMNS)
+    ws = _sheet(book, str(_l("服务点")), POINT_COLUMNS)
+    for point in points:
+        ws.append([point.unit.code, *[getattr(point, name) for name in POINT_TEXT_COLUMNS]])
+    _notes(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _notes(book: Workbook) -> None:
     notes = book.create_sheet(str(_l("说明")))
     for line in (
         _l("第一个工作表是单位，第二个是人员；第一行是标题，从第二行起每行一条。示例行请删除或改成真实数据。"),
@@ -251,13 +315,11 @@ def template_workbook() -> bytes:
         _l("律师的服务点填村（社区）代码时，就安排为该村的法律顾问；填乡镇代码时为工作站值班律师。"),
         _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
         _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
+        _l("服务点工作表：按区划代码填写服务点的地址、简介和提供的服务（汉文、维吾尔文、哈萨克文各一栏），每行的内容整体替换原有内容，空格即清空。维吾尔文或哈萨克文空着时，群众看到汉文并注明“汉文”。"),
         _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
     ):
         notes.append([str(line)])
     notes.column_dimensions["A"].width = 110
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def activation_workbook(users) -> bytes:

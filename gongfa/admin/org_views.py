@@ -298,6 +298,8 @@ def import_():
             db.session.commit()
             flash(_("导入完成：单位 %(units)d 个，人员 %(people)d 人。", units=result.counts["units"],
                     people=result.counts["people"]), "success")
+            if result.counts["points"]:
+                flash(_("已更新 %(n)d 个服务点的地址、简介和服务内容。", n=result.counts["points"]), "success")
             if result.ignored_passwords:
                 flash(_("有 %(n)d 行填了初始密码，这一栏已不再使用：请下载启用码表，每人用启用码自己设置密码。",
                         n=result.ignored_passwords), "info")
@@ -323,6 +325,15 @@ def import_activations():
     db.session.commit()
     return send_file(BytesIO(importer.activation_workbook(users)), mimetype=XLSX, as_attachment=True,
                      download_name=f"activation-codes-{clock.today().isoformat()}.xlsx")
+
+
+@bp.route("/import/points.xlsx")
+@roles_required(*MANAGERS)
+def import_points():
+    """The service points the admin manages, their texts in three languages, as an importable template."""
+    points = services.points_in(current_scope().unit_filter(*MANAGERS))
+    return send_file(BytesIO(importer.points_workbook(points)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"gongfa-points-{clock.today().isoformat()}.xlsx")
 
 
 @bp.route("/import/template.xlsx")

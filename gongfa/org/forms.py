@@ -81,16 +81,12 @@ def point_text_fields(form) -> dict[str, str]:
             for base in POINT_TEXTS for suffix, _lang, _dir in POINT_TEXT_LANGUAGES}
 
 
-class PointForm(BaseForm):
-    """A station's or studio's public contact details, and what residents read about it in three languages."""
+class PointTextsForm(BaseForm):
+    """What residents read about a point in three languages: the point form's texts and a row of the
+    .xlsx template's 服务点 sheet."""
 
-    phone = StringField(_l("对外联系电话"), filters=[clean_digits],
-                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
-    address = _point_text(_l("地址（汉文）"), 200, "zh-Hans")
-    hours = StringField(_l("办公时间"), filters=[clean_text],
-                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
-                                    *NAME_CHECKS])
     # The Chinese address keeps its 200 characters; Arabic script needs more for the same address.
+    address = _point_text(_l("地址（汉文）"), 200, "zh-Hans")
     address_ug = _point_text(_l("地址（维吾尔文）"), 300, "ug")
     address_kk = _point_text(_l("地址（哈萨克文）"), 300, "kk-Arab")
     description = _point_text(_l("简介（汉文）"), 300, "zh-Hans", multiline=True)
@@ -99,6 +95,16 @@ class PointForm(BaseForm):
     services = _point_text(_l("提供的服务（汉文，每行一项）"), 300, "zh-Hans", multiline=True)
     services_ug = _point_text(_l("提供的服务（维吾尔文，每行一项）"), 500, "ug", multiline=True)
     services_kk = _point_text(_l("提供的服务（哈萨克文，每行一项）"), 500, "kk-Arab", multiline=True)
+
+
+class PointForm(PointTextsForm):
+    """A station's or studio's public contact details, and what residents read about it in three languages."""
+
+    phone = StringField(_l("对外联系电话"), filters=[clean_digits],
+                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
+    hours = StringField(_l("办公时间"), filters=[clean_text],
+                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
+                                    *NAME_CHECKS])
     is_active = BooleanField(_l("在用"), default=True)
     submit = SubmitField(_l("保存"))
 
