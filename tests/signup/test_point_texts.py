@@ -47,3 +47,24 @@ def test_an_untranslated_address_on_the_receipt_is_the_chinese_marked(cal, clien
     db.session.commit()
     listing = client.get(f"/v/{V1}/book", headers=UG).text
     assert '<bdi lang="zh-Hans" dir="ltr">小营盘镇人民政府院内</bdi> <small class="untranslated">' in listing
+
+
+@freeze_time(NOW)
+def test_the_lawyers_calendar_feed_gives_the_address_in_the_calendars_language(cal, client, auth):
+    from icalendar import Calendar
+
+    _addresses(cal)
+    auth.login("lawyer")
+    client.post("/duty/feed")
+    page = client.get("/duty/feed").text
+    url = page.split('<code dir="ltr">')[1].split("</code>")[0].replace("http://localhost", "")
+    feed = Calendar.from_ical(client.get(url, headers=UG).data)
+    locations = {str(e.get("location")) for e in feed.walk("VEVENT")}
+    assert STATION_UG in locations and "小营盘镇人民政府院内" not in locations
+
+
+def test_the_unit_page_shows_the_address_in_the_staff_members_language(world, client, auth):
+    _addresses(world)
+    auth.login("county")
+    page = client.get(f"/org/units/{world.units['T1'].id}", headers=UG).text
+    assert STATION_UG in page
