@@ -81,6 +81,16 @@ def point_text_fields(form) -> dict[str, str]:
             for base in POINT_TEXTS for suffix, _lang, _dir in POINT_TEXT_LANGUAGES}
 
 
+class _PointContact(BaseForm):
+    """A point's phone and hours (first on the point form)."""
+
+    phone = StringField(_l("对外联系电话"), filters=[clean_digits],
+                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
+    hours = StringField(_l("办公时间"), filters=[clean_text],
+                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
+                                    *NAME_CHECKS])
+
+
 class PointTextsForm(BaseForm):
     """What residents read about a point in three languages: the point form's texts and a row of the
     .xlsx template's 服务点 sheet."""
@@ -97,14 +107,11 @@ class PointTextsForm(BaseForm):
     services_kk = _point_text(_l("提供的服务（哈萨克文，每行一项）"), 500, "kk-Arab", multiline=True)
 
 
-class PointForm(PointTextsForm):
-    """A station's or studio's public contact details, and what residents read about it in three languages."""
+class PointForm(_PointContact, PointTextsForm):
+    """A station's or studio's public contact details, and what residents read about it in three languages.
 
-    phone = StringField(_l("对外联系电话"), filters=[clean_digits],
-                        validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
-    hours = StringField(_l("办公时间"), filters=[clean_text],
-                        validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
-                                    *NAME_CHECKS])
+    Fields in page order (WTForms orders them by creation): phone and hours, the texts, then the rest."""
+
     is_active = BooleanField(_l("在用"), default=True)
     submit = SubmitField(_l("保存"))
 

@@ -169,3 +169,15 @@ def test_too_long_a_uyghur_description_is_a_message_next_to_the_field(admin, cli
                            data={**STUDIO, "description_ug": "ئا" * 300, "is_active": "y"})
     assert response.status_code == 422
     assert 'id="description_ug-error"' in response.text
+
+
+def test_the_error_summary_lists_problems_in_the_order_of_the_page(admin, client):
+    point = admin.units["V1"].points[0]
+    response = client.post(f"/org/points/{point.id}/edit",
+                           data={**STUDIO, "phone": "12345", "services_kk": "ز" * 600, "is_active": "y"})
+    assert response.status_code == 422
+    page = response.text
+    summary = page[page.index('id="error-summary"'):]
+    links = re.findall(r'href="#([a-z_]+)"', summary[:summary.index("</div>")])
+    fields = [m for m in re.findall(r'<(?:input|textarea)[^>]*\sid="([a-z_]+)"', page) if m in links]
+    assert links == fields == ["phone", "services_kk"]
