@@ -174,10 +174,19 @@ def _import_units(rows, sheet: str, result: ImportResult, manage: set[str]) -> N
             result.problems.append((sheet, number, _("上级区划代码 %(code)s 不存在或不在您的管理范围内。",
                                                      code=parent_code or "—")))
             continue
+        existing = services.unit_by_code(form.code.data)
         try:
-            services.create_unit(code=form.code.data, level=UnitLevel(form.level.data), parent=parent,
-                                 name_zh=form.name_zh.data, name_ug=form.name_ug.data or "",
-                                 name_kk=form.name_kk.data or "", kind=form.kind.data or "")
+            if existing is not None and existing.parent_id == parent.id and existing.level.value == form.level.data:
+                # A unit already there, under the same parent: the row gives its names (an exported sheet
+                # comes back with the Uyghur and Kazakh names filled in).
+                services.update_unit(existing, parent=existing.parent, name_zh=form.name_zh.data,
+                                     name_ug=form.name_ug.data or "", name_kk=form.name_kk.data or "",
+                                     kind=form.kind.data or existing.kind, is_xpcc=existing.is_xpcc,
+                                     is_active=existing.is_active)
+            else:
+                services.create_unit(code=form.code.data, level=UnitLevel(form.level.data), parent=parent,
+                                     name_zh=form.name_zh.data, name_ug=form.name_ug.data or "",
+                                     name_kk=form.name_kk.data or "", kind=form.kind.data or "")
         except ServiceError as error:
             result.problems.append((sheet, number, str(error.message)))
             continue
@@ -291,11 +300,15 @@ def template_workbook() -> bytes:
     return out.getvalue()
 
 
-def points_workbook(points) -> bytes:
-    """The template with its 服务点 sheet filled from ``points`` (the 单位 and 人员 sheets empty): download,
-    add or correct the Uyghur and Kazakh texts, import it again."""
+def names_and_texts_workbook(units, points) -> bytes:
+    """The template with its 单位 sheet filled from ``units`` (names in three languages) and its 服务点 sheet
+    from ``points`` (the 人员 sheet empty): download, add or correct the Uyghur and Kazakh names and
+    texts, import it again (an existing unit's row updates its names)."""
     book = Workbook()
-    _sheet(book, str(_l("单位")), UNIT_COLUMNS, first=True)
+    units_ws = _sheet(book, str(_l("单位")), UNIT_COLUMNS, first=True)
+    for unit in units:
+        units_ws.append([unit.code, unit.parent.code, unit.level.value, unit.kind, unit.name_zh,
+                         unit.name_ug or "", unit.name_kk or ""])
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS)
     ws = _sheet(book, str(_l("服务点")), POINT_COLUMNS)
     for point in points:
@@ -315,6 +328,7 @@ def _notes(book: Workbook) -> None:
         _l("律师的服务点填村（社区）代码时，就安排为该村的法律顾问；填乡镇代码时为工作站值班律师。"),
         _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
         _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
+        _l("单位工作表里已有的区划代码（上级和层级不变）更新该单位的三种文字名称。"),
         _l("服务点工作表：按区划代码填写服务点的地址、简介和提供的服务（汉文、维吾尔文、哈萨克文各一栏），每行的内容整体替换原有内容，空格即清空。维吾尔文或哈萨克文空着时，群众看到汉文并注明“汉文”。"),
         _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
     ):

@@ -330,9 +330,14 @@ def import_activations():
 @bp.route("/import/points.xlsx")
 @roles_required(*MANAGERS)
 def import_points():
-    """The service points the admin manages, their texts in three languages, as an importable template."""
-    points = services.points_in(current_scope().unit_filter(*MANAGERS))
-    return send_file(BytesIO(importer.points_workbook(points)), mimetype=XLSX, as_attachment=True,
+    """The units and service points the admin manages, their names and texts in three languages, as an
+    importable template (units whose parent is outside the admin's scope are left out: they could not be
+    imported back)."""
+    sc = current_scope()
+    manage = sc.unit_filter(*MANAGERS)
+    units = [u for u in services.units_below(manage) if sc.covers(u.parent, *MANAGERS)]
+    points = services.points_in(manage)
+    return send_file(BytesIO(importer.names_and_texts_workbook(units, points)), mimetype=XLSX, as_attachment=True,
                      download_name=f"gongfa-points-{clock.today().isoformat()}.xlsx")
 
 

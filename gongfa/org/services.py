@@ -99,6 +99,12 @@ def units_at(level: UnitLevel, scope_filter=None) -> list[Unit]:
     return list(db.session.scalars(stmt.order_by(Unit.code)))
 
 
+def units_below(scope_filter) -> list[Unit]:
+    """Units in scope that have a parent, with it loaded, by code (what an admin's names export lists)."""
+    return list(db.session.scalars(select(Unit).options(joinedload(Unit.parent))
+                                   .where(scope_filter, Unit.parent_id.isnot(None)).order_by(Unit.code)))
+
+
 def county_of(unit: Unit) -> Unit:
     """The county (or, above it, the prefecture) a unit belongs to: whose legal-aid centre, whose bureau."""
     while unit.parent is not None and unit.level not in (UnitLevel.COUNTY, UnitLevel.PREFECTURE):

@@ -162,3 +162,30 @@ def test_a_template_without_the_points_sheet_still_imports(admin, client):
     out.seek(0)
     assert _post(client, out).status_code == 303
     assert db.session.scalar(db.select(Unit).where(Unit.code == "652701100301")) is not None
+
+
+def test_unit_names_round_trip_through_the_xlsx(admin, client):
+    book, _points = _points_sheet(client)
+    units = book["单位"]
+    rows = {r[0].value: r for r in units.iter_rows(min_row=2)}
+    assert "652701100001" in rows and "652701" not in rows  # the county's own row could not come back
+    assert [c.value for c in rows["652701100001"]] == ["652701100001", "652701100", "village", "社区", "营盘社区",
+                                                       "يىڭپەن مەھەللىسى", "يىڭپان الەۋمەتتىك اۋماعى"]
+    rows["652701100001"][5].value = "يىڭپەن ئاھالىلەر مەھەللىسى"
+    rows["652701100002"][6].value = None  # emptied: the page then shows the Chinese, marked
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    assert _post(client, out).status_code == 303
+    db.session.expire_all()
+    v1 = db.session.scalar(db.select(Unit).where(Unit.code == "652701100001"))
+    v2 = db.session.scalar(db.select(Unit).where(Unit.code == "652701100002"))
+    assert v1.name_ug == "يىڭپەن ئاھالىلەر مەھەللىسى" and v1.name_zh == "营盘社区"
+    assert v2.name_kk is None and v2.name_ug == "جىشياڭ مەھەللىسى"
+
+
+def test_an_existing_code_under_another_parent_is_still_refused(admin, client):
+    data = _book([["652701100001", "652701101", "村", "社区", "营盘社区", "", ""]], [])
+    response = _post(client, data)
+    assert response.status_code == 422
+    assert "这个区划代码已经存在" in response.text
