@@ -135,11 +135,11 @@ def local_name(obj) -> str:
     if obj is None:
         return ""
     field = name_field()
+    if hasattr(obj, "name_zh"):  # units, law firms (NamedMixin)
+        return in_reader_language(obj.name_zh, None if field == "zh" else getattr(obj, f"name_{field}", None))
     name = obj.name_in(field)
-    named = obj if hasattr(obj, "name_zh") else getattr(obj, "unit", None)
-    if field != "zh" and named is not None and not getattr(named, f"name_{field}", None):
-        return Untranslated(name)
-    return name
+    unit = getattr(obj, "unit", None)  # a service point: its unit's name and the kind of place
+    return Untranslated(name) if unit is not None and isinstance(local_name(unit), Untranslated) else name
 
 
 def bj_datetime(value: datetime | None, fmt: str = "medium") -> str:

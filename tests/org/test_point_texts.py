@@ -181,3 +181,14 @@ def test_the_error_summary_lists_problems_in_the_order_of_the_page(admin, client
     links = re.findall(r'href="#([a-z_]+)"', summary[:summary.index("</div>")])
     fields = [m for m in re.findall(r'<(?:input|textarea)[^>]*\sid="([a-z_]+)"', page) if m in links]
     assert links == fields == ["phone", "services_kk"]
+
+
+def test_a_firm_without_a_kazakh_name_is_shown_in_chinese_marked_on_the_page_and_the_notice(world, client):
+    world.add_multi_unit_people()  # 达勒特村's adviser is from 新疆精河律师事务所, which has no ug/kk name
+    page = client.get("/v/652701101209", headers=KK).text
+    assert _marked_chinese(page, "新疆精河律师事务所")
+    firm_line = next(e for e in _tree(page).iter("p") if "新疆精河律师事务所" in _text(e))
+    assert _notes(firm_line) == [_note("kk_Arab")]
+    text = pdftotext(client.get("/v/652701101209/notice.pdf?lang=kk_Arab").data)
+    line = next(ln for ln in text.splitlines() if "新疆精河律师事务所" in ln)
+    assert _note("kk_Arab").strip("()") in line
