@@ -71,3 +71,17 @@ def test_create_admin(runner, world):
                                  "--unit-code", "652701", "--password", "Strong.pass.1"])
     assert result.exit_code == 0, result.output
     assert db.session.scalar(db.select(User).where(User.username == "wenquan")) is not None
+
+
+@DEMO
+def test_the_demo_has_every_unit_name_and_point_text_in_uyghur_and_kazakh(runner, client):
+    from gongfa.org.models import POINT_TEXT_COLUMNS, ServicePoint
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    units = db.session.scalars(db.select(Unit)).all()
+    assert [u.code for u in units if not u.name_ug or not u.name_kk] == []
+    points = db.session.scalars(db.select(ServicePoint)).all()
+    assert [(p.unit.code, c) for p in points for c in POINT_TEXT_COLUMNS if not getattr(p, c)] == []
+    village = next(p.unit for p in points if p.unit.level == UnitLevel.VILLAGE)
+    page = client.get(f"/v/{village.code}", headers={"Accept-Language": "ug-CN"}).text
+    assert next(p for p in points if p.unit_id == village.id).address_ug in page and 'class="untranslated"' not in page

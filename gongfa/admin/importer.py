@@ -25,9 +25,9 @@ from gongfa.db import db
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org import services
-from gongfa.org.forms import UnitForm
+from gongfa.org.forms import PointTextsForm, UnitForm
 from gongfa.org.hours import HoursError, parse_text
-from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
+from gongfa.org.models import POINT_TEXT_COLUMNS, AssignmentKind, LawFirm, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.forms import NewUserForm
 from gongfa.people.models import POSITION_WORDS, Position, Role
@@ -36,11 +36,16 @@ UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("
                 _l("哈萨克文名称")]
 PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l("手机号"), _l("角色"), _l("服务点区划代码"),
                   _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号")]
+# The 服务点 sheet: a point by its unit's code, then what residents read about it, each text in Chinese,
+# Uyghur and Kazakh (the order of POINT_TEXT_COLUMNS). A row sets all nine: an empty cell empties the text.
+POINT_COLUMNS = [_l("区划代码"), _l("办公时间"), _l("地址（汉文）"), _l("地址（维吾尔文）"), _l("地址（哈萨克文）"),
+                 _l("简介（汉文）"), _l("简介（维吾尔文）"), _l("简介（哈萨克文）"),
+                 _l("提供的服务（汉文，每行一项）"), _l("提供的服务（维吾尔文，每行一项）"),
+                 _l("提供的服务（哈萨克文，每行一项）")]
 LEVEL_WORDS = {"县": "county", "市": "county", "县（市）": "county", "乡镇": "township", "乡": "township",
                "镇": "township", "街道": "township", "乡镇（街道）": "township", "村": "village", "社区": "village",
                "村（社区）": "village"}
 # The optional third sheet: a service point's opening hours, typed as people write them (gongfa.org.hours).
-POINT_COLUMNS = [_l("服务点区划代码"), _l("办公时间")]
 MAX_ROWS = 5000
 # What an upload may unpack to, checked in the zip directory before any XML is parsed: the template filled
 # with 5,000 rows is about 2 MB of XML. (A 254 KB upload can hold 4 M rows, 104 MB of XML.) zipfile stops
@@ -57,7 +62,7 @@ class ImportResult:
     """What an import did, or why it did nothing."""
 
     problems: list[tuple[str, int, str]] = field(default_factory=list)  # (sheet, row, message)
-    counts: dict[str, int] = field(default_factory=lambda: {"units": 0, "people": 0})
+    counts: dict[str, int] = field(default_factory=lambda: {"units": 0, "people": 0, "points": 0})
     ignored_passwords: int = 0  # rows of an older template with an initial password filled in
 
 
@@ -131,8 +136,9 @@ def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
             return result
         unit_rows = _rows(sheets[0], len(UNIT_COLUMNS))
         people_rows = _rows(sheets[1], len(PEOPLE_COLUMNS) + 1)  # an old template's password column is noted
-        point_rows = _rows(sheets[2], len(POINT_COLUMNS)) if len(sheets) > 2 and _is_point_sheet(sheets[2]) else []
-        titles = sheets[0].title, sheets[1].title, sheets[2].title if point_rows else ""
+        point_sheet = _point_sheet(sheets)
+        point_rows = _rows(point_sheet, len(POINT_COLUMNS)) if point_sheet is not None else []
+        titles = sheets[0].title, sheets[1].title, point_sheet.title if point_sheet is not None else ""
     except UNREADABLE:
         result.problems.append(("", 0, _("无法读取这个文件，请用本系统提供的 .xlsx 模板。")))
         return result
@@ -142,39 +148,17 @@ def import_workbook(data: bytes, *, scope: Scope) -> ImportResult:
     manage = scope.paths(*MANAGERS)
     _import_units(unit_rows, titles[0], result, manage)
     _import_people(people_rows, titles[1], result, manage)
-    _import_hours(point_rows, titles[2], result, manage)
+    _import_points(point_rows, titles[2], result, manage)
     return result
 
 
-def _is_point_sheet(sheet) -> bool:
-    """Whether a third sheet is the 服务点 sheet (its first header), not the 说明 sheet."""
-    first = next(sheet.iter_rows(max_row=1, max_col=1, values_only=True), (None,))[0]
-    with force_locale("zh_Hans"):
-        zh = str(POINT_COLUMNS[0])
-    return _cell(first) in (zh, str(POINT_COLUMNS[0]))
-
-
-def _import_hours(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
-    """Set service points' hours from typed Chinese ("周一至周五 9:30-13:30 16:00-19:30"); say what cannot
-    be read, row by row."""
-    for number, row in enumerate(rows, start=2):
-        code, text = [_cell(v) for v in (list(row) + [None] * 2)[:2]]
-        if not code and not text:
-            continue
-        unit = services.unit_by_code(code)
-        point = services.point_of(unit) if unit is not None and _in_scope(unit, manage) else None
-        if point is None:
-            result.problems.append((sheet, number, _("服务点区划代码 %(code)s 不存在或不在您的管理范围内。",
-                                                     code=code or "—")))
-            continue
-        try:
-            hours = parse_text(text)
-        except HoursError as error:
-            result.problems.append((sheet, number, f"{_('办公时间')}: {error.message}"))
-            continue
-        services.update_point(point, phone=point.phone, address=point.address, opening_hours=hours,
-                              hours_note="", is_active=point.is_active)
-        result.counts["points"] = result.counts.get("points", 0) + 1
+def _point_sheet(sheets):
+    """The 服务点 sheet: the third sheet when it has a header row of several columns (a template from before
+    it existed has the one-column 说明 sheet there)."""
+    if len(sheets) < 3:
+        return None
+    header = next(sheets[2].iter_rows(max_row=1, max_col=len(POINT_COLUMNS), values_only=True), ())
+    return sheets[2] if sum(1 for v in header if v not in (None, "")) > 1 else None
 
 
 def _in_scope(unit, manage: set[str]) -> bool:
@@ -199,10 +183,19 @@ def _import_units(rows, sheet: str, result: ImportResult, manage: set[str]) -> N
             result.problems.append((sheet, number, _("上级区划代码 %(code)s 不存在或不在您的管理范围内。",
                                                      code=parent_code or "—")))
             continue
+        existing = services.unit_by_code(form.code.data)
         try:
-            services.create_unit(code=form.code.data, level=UnitLevel(form.level.data), parent=parent,
-                                 name_zh=form.name_zh.data, name_ug=form.name_ug.data or "",
-                                 name_kk=form.name_kk.data or "", kind=form.kind.data or "")
+            if existing is not None and existing.parent_id == parent.id and existing.level.value == form.level.data:
+                # A unit already there, under the same parent: the row gives its names (an exported sheet
+                # comes back with the Uyghur and Kazakh names filled in).
+                services.update_unit(existing, parent=existing.parent, name_zh=form.name_zh.data,
+                                     name_ug=form.name_ug.data or "", name_kk=form.name_kk.data or "",
+                                     kind=form.kind.data or existing.kind, is_xpcc=existing.is_xpcc,
+                                     is_active=existing.is_active)
+            else:
+                services.create_unit(code=form.code.data, level=UnitLevel(form.level.data), parent=parent,
+                                     name_zh=form.name_zh.data, name_ug=form.name_ug.data or "",
+                                     name_kk=form.name_kk.data or "", kind=form.kind.data or "")
         except ServiceError as error:
             result.problems.append((sheet, number, str(error.message)))
             continue
@@ -268,6 +261,35 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         result.counts["people"] += 1
 
 
+def _import_points(rows, sheet: str, result: ImportResult, manage: set[str]) -> None:
+    """Set the hours and texts of existing service points (or of points of units created above in the same
+    file): hours typed as people write them ("周一至周五 9:30-13:30 16:00-19:30"); each row replaces what the
+    point had, an empty cell clears it; what cannot be read is said row by row."""
+    for number, row in enumerate(rows, start=2):
+        values = [_cell(v) for v in (list(row) + [None] * len(POINT_COLUMNS))[:len(POINT_COLUMNS)]]
+        if not any(values):
+            continue
+        code, hours_text, texts = values[0], values[1], dict(zip(POINT_TEXT_COLUMNS, values[2:], strict=True))
+        form = PointTextsForm(MultiDict(texts), meta={"csrf": False})
+        problems = [] if form.validate() else [(sheet, number, msg) for msg in _form_errors(form)]
+        try:
+            hours = parse_text(hours_text)
+        except HoursError as error:
+            problems.append((sheet, number, f"{_('办公时间')}: {error.message}"))
+        if problems:
+            result.problems += problems
+            continue
+        unit = services.unit_by_code(code) if code else None
+        point = services.point_of(unit) if unit is not None and _in_scope(unit, manage) else None
+        if point is None:
+            result.problems.append((sheet, number, _("区划代码 %(code)s 没有服务点，或不在您的管理范围内。",
+                                                     code=code or "—")))
+            continue
+        services.update_point_texts(point, opening_hours=hours,
+                                    **{name: form[name].data or "" for name in POINT_TEXT_COLUMNS})
+        result.counts["points"] += 1
+
+
 def _sheet(book: Workbook, title: str, headers: list, example: list | None = None, first: bool = False):
     ws = book.active if first else book.create_sheet()
     ws.title = title
@@ -291,7 +313,36 @@ def template_workbook() -> bytes:
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
            ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "full_time_mediator", "2026-01-01",
             "", ""])
-    _sheet(book, str(_l("服务点")), POINT_COLUMNS, ["652701100299", "周一至周五 10:00-14:00 16:00-20:00"])
+    _sheet(book, str(_l("服务点")), POINT_COLUMNS,
+           ["652701100299", "周一至周五 10:00-14:00 16:00-20:00", "示例村村委会", "ئۈلگە كەنت كومىتېتى",
+            "ۇلگى قىستاق كوميتەتى", "", "", "", "法律咨询", "قانۇن مەسلىھەتى", "زاڭ كەڭەسى"])
+    _notes(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def names_and_texts_workbook(units, points) -> bytes:
+    """The template with its 单位 sheet filled from ``units`` (names in three languages) and its 服务点 sheet
+    from ``points`` (hours as typed Chinese, the texts; the 人员 sheet empty): download, add or correct the
+    Uyghur and Kazakh names and texts, import it again (an existing unit's row updates its names)."""
+    book = Workbook()
+    units_ws = _sheet(book, str(_l("单位")), UNIT_COLUMNS, first=True)
+    for unit in units:
+        units_ws.append([unit.code, unit.parent.code, unit.level.value, unit.kind, unit.name_zh,
+                         unit.name_ug or "", unit.name_kk or ""])
+    _sheet(book, str(_l("人员")), PEOPLE_COLUMNS)
+    ws = _sheet(book, str(_l("服务点")), POINT_COLUMNS)
+    for point in points:
+        ws.append([point.unit.code, point.opening_hours.text("zh_Hans"),
+                   *[getattr(point, name) for name in POINT_TEXT_COLUMNS]])
+    _notes(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _notes(book: Workbook) -> None:
     notes = book.create_sheet(str(_l("说明")))
     for line in (
         _l("第一个工作表是单位，第二个是人员；第一行是标题，从第二行起每行一条。示例行请删除或改成真实数据。"),
@@ -301,16 +352,15 @@ def template_workbook() -> bytes:
         _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
         _l("职务填代码（如 full_time_mediator）或中文名称（如 专职人民调解员、网格员）；"
            "表里没有的职务按“其他职务”导入。"),
-        _l("第三个工作表是服务点的办公时间，如：周一至周五 10:00-14:00 16:00-20:00；"
-           "每周三 10:00-18:00。可不填。"),
         _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
+        _l("单位工作表里已有的区划代码（上级和层级不变）更新该单位的三种文字名称。"),
+        _l("服务点工作表：按区划代码填写服务点的办公时间（如：周一至周五 10:00-14:00 16:00-20:00；每周三 10:00-18:00）"
+           "和地址、简介、提供的服务（汉文、维吾尔文、哈萨克文各一栏），每行的内容整体替换原有内容，空格即清空。"
+           "维吾尔文或哈萨克文空着时，群众看到汉文并注明“汉文”。"),
         _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
     ):
         notes.append([str(line)])
     notes.column_dimensions["A"].width = 110
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def activation_workbook(users) -> bytes:

@@ -12,7 +12,7 @@ from gongfa.audit import services as audit
 from gongfa.auth.scope import MANAGERS, READERS, current_scope, require_unit, roles_required
 from gongfa.db import db
 from gongfa.org import services
-from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm
+from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm, point_text_fields
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.models import Role
@@ -123,9 +123,9 @@ def point_edit(point_id: int):
     if request.method == "GET":
         form.fill_hours(point.opening_hours)
     if form.validate_on_submit():
-        services.update_point(point, phone=form.phone.data or "", address=form.address.data or "",
-                              opening_hours=form.opening_hours(), hours_note=form.hours_note.data or "",
-                              is_active=form.is_active.data)
+        services.update_point(point, phone=form.phone.data or "", opening_hours=form.opening_hours(),
+                              hours_note=form.hours_note.data or "", is_active=form.is_active.data,
+                              **point_text_fields(form))
         db.session.commit()
         flash(_("已保存。"), "success")
         return redirect(url_for("org.unit_show", unit_id=point.unit_id), 303)
@@ -303,6 +303,8 @@ def import_():
             db.session.commit()
             flash(_("导入完成：单位 %(units)d 个，人员 %(people)d 人。", units=result.counts["units"],
                     people=result.counts["people"]), "success")
+            if result.counts["points"]:
+                flash(_("已更新 %(n)d 个服务点的地址、简介和服务内容。", n=result.counts["points"]), "success")
             if result.ignored_passwords:
                 flash(_("有 %(n)d 行填了初始密码，这一栏已不再使用：请下载启用码表，每人用启用码自己设置密码。",
                         n=result.ignored_passwords), "info")
@@ -328,6 +330,20 @@ def import_activations():
     db.session.commit()
     return send_file(BytesIO(importer.activation_workbook(users)), mimetype=XLSX, as_attachment=True,
                      download_name=f"activation-codes-{clock.today().isoformat()}.xlsx")
+
+
+@bp.route("/import/points.xlsx")
+@roles_required(*MANAGERS)
+def import_points():
+    """The units and service points the admin manages, their names and texts in three languages, as an
+    importable template (units whose parent is outside the admin's scope are left out: they could not be
+    imported back)."""
+    sc = current_scope()
+    manage = sc.unit_filter(*MANAGERS)
+    units = [u for u in services.units_below(manage) if sc.covers(u.parent, *MANAGERS)]
+    points = services.points_in(manage)
+    return send_file(BytesIO(importer.names_and_texts_workbook(units, points)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"gongfa-points-{clock.today().isoformat()}.xlsx")
 
 
 @bp.route("/import/template.xlsx")

@@ -69,6 +69,16 @@ def _phone(rng: random.Random) -> str:
     return f"1{rng.choice('3589')}{rng.randrange(10**8, 10**9)}"
 
 
+def _point_texts(point, texts: dict) -> None:
+    """A demo point's address, description and services offered in zh, ug and kk (data.STATION_TEXTS …)."""
+    unit = point.unit
+    committee = "居委会" if unit.kind == "社区" else "村委会"
+    for base, (zh, ug, kk) in texts.items():
+        setattr(point, base, zh.format(name=unit.name_zh, committee=committee))
+        setattr(point, f"{base}_ug", ug.format(name=unit.name_ug or unit.name_zh))
+        setattr(point, f"{base}_kk", kk.format(name=unit.name_kk or unit.name_zh))
+
+
 def _seed_duty(townships, villages) -> int:
     """Weekly Wednesday rules at stations, monthly rules at studios, this year's holidays, and sessions
     from the start of last month, so calendars, the public page and compliance have something to show."""
@@ -341,11 +351,14 @@ def seed() -> dict[str, int]:
                            name_zh=data.PREFECTURE["zh"], name_ug=data.PREFECTURE["ug"],
                            name_kk=data.PREFECTURE["kk"], kind="自治州")
     pref_point = org.point_of(pref)
-    pref_point.phone, pref_point.address = "0909-2231348", "博乐市北京路"
+    pref_point.phone = "0909-2231348"
+    _point_texts(pref_point, data.CENTRE_TEXTS)
+    pref_point.address, pref_point.address_ug, pref_point.address_kk = data.PREFECTURE_ADDRESS
     counties = {}
     for c in data.COUNTIES:
         counties[c["code"]] = org.create_unit(code=c["code"], level=UnitLevel.COUNTY, parent=pref,
                                               name_zh=c["zh"], name_ug=c["ug"], name_kk=c["kk"], kind=c["kind"])
+        _point_texts(org.point_of(counties[c["code"]]), data.CENTRE_TEXTS)
     townships, villages = {}, {}
     for t in data.TOWNSHIPS:
         townships[t["code"]] = org.create_unit(code=t["code"], level=UnitLevel.TOWNSHIP,
@@ -356,8 +369,9 @@ def seed() -> dict[str, int]:
                                                   parent=townships[t["code"]], name_zh=v["zh"], name_ug=v["ug"],
                                                   name_kk=v["kk"], kind=v["kind"])
     # An XPCC regiment, kept in the tree but flagged: not run by the bureau, so no station.
-    org.create_unit(code="652722503", level=UnitLevel.TOWNSHIP, parent=counties["652722"], name_zh="兵团八十三团",
-                    kind="兵团单位", is_xpcc=True)
+    org.create_unit(code="652722503", level=UnitLevel.TOWNSHIP, parent=counties["652722"],
+                    name_zh=data.XPCC_REGIMENT["zh"], name_ug=data.XPCC_REGIMENT["ug"],
+                    name_kk=data.XPCC_REGIMENT["kk"], kind="兵团单位", is_xpcc=True)
 
     firms = {}
     for i, f in enumerate(data.LAW_FIRMS):
@@ -437,10 +451,10 @@ def seed() -> dict[str, int]:
         studio_points = [org.point_of(villages[v["code"]]) for v in data.VILLAGES[t_code]]
         station = org.point_of(town)
         station.phone = f"0909-{rng.randrange(2200000, 2299999)}"
-        station.address = f"{town.name_zh}人民政府院内"
+        _point_texts(station, data.STATION_TEXTS)
         station.opening_hours = parse_text("周一至周五 10:00–14:00，16:00–20:00")
         for point in studio_points:
-            point.address = point.unit.name_zh + ("居委会" if point.unit.kind == "社区" else "村委会")
+            _point_texts(point, data.STUDIO_TEXTS)
             point.opening_hours = parse_text("周一至周五 10:00–14:00")
     db.session.flush()
     sessions = _seed_duty(list(townships.values()), list(villages.values()))

@@ -15,7 +15,7 @@ from gongfa.duty.queries import sessions_at
 from gongfa.i18n import _l
 from gongfa.org.models import Unit
 from gongfa.web.pdf import render_pdf_in
-from gongfa.web.rendering import local_name
+from gongfa.web.rendering import local_name, local_text
 
 
 def session_uid(session: DutySession) -> str:
@@ -39,7 +39,7 @@ def ics_response(sessions: list[DutySession]):
         event.add("dtstart", datetime.combine(s.on, s.starts_at, tzinfo=clock.BEIJING))
         event.add("dtend", datetime.combine(s.on, s.ends_at, tzinfo=clock.BEIJING))
         event.add("summary", f"{s.kind.title} · {local_name(s.point)}")
-        event.add("location", s.point.address or local_name(s.point))
+        event.add("location", local_text(s.point, "address") or local_name(s.point))
         event.add("status", "CANCELLED" if s.status == SessionStatus.CANCELLED else
                   "CONFIRMED" if s.status not in (SessionStatus.PLANNED, SessionStatus.PROPOSED) else "TENTATIVE")
         event.add("sequence", s.version)

@@ -3,7 +3,7 @@
 from babel.dates import get_day_names
 from flask_babel import LazyString
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, StringField, SubmitField, ValidationError
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from gongfa.i18n import _l
@@ -84,14 +84,30 @@ def _day_field(day: int) -> StringField:
                                    _valid_periods])
 
 
-class PointForm(BaseForm):
-    """A station's or studio's public contact details."""
+# What residents read about a point, per language: (field suffix, HTML lang, dir). The Chinese is the bare
+# field name (the source text); the officer types Uyghur and Kazakh right to left.
+POINT_TEXT_LANGUAGES = (("", "zh-Hans", "ltr"), ("_ug", "ug", "rtl"), ("_kk", "kk-Arab", "rtl"))
+POINT_TEXTS = ("address", "description", "services")
+
+
+def _point_text(label, max_len: int, lang: str, multiline: bool = False):
+    field_class = TextAreaField if multiline else StringField
+    return field_class(label, filters=[clean_text], render_kw={"lang": lang},
+                       validators=[Optional(), Length(max=max_len, message=_l("不超过%(n)d个字。", n=max_len)),
+                                   *NAME_CHECKS])
+
+
+def point_text_fields(form) -> dict[str, str]:
+    """The nine text values of a PointForm (address, description, services × zh/ug/kk), "" when empty."""
+    return {f"{base}{suffix}": getattr(form, f"{base}{suffix}").data or ""
+            for base in POINT_TEXTS for suffix, _lang, _dir in POINT_TEXT_LANGUAGES}
+
+
+class _PointContact(BaseForm):
+    """A point's phone and opening hours (first on the point form)."""
 
     phone = StringField(_l("对外联系电话"), filters=[clean_digits],
                         validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
-    address = StringField(_l("地址"), filters=[clean_text],
-                          validators=[Optional(), Length(max=200, message=_l("不超过%(n)d个字。", n=200)),
-                                      *NAME_CHECKS])
     # One line per weekday (CLDR names in the reader's language): its periods, "10:00-14:00 16:00-20:00",
     # empty when closed. Plain text inputs: no JavaScript, nothing to learn on an old village PC.
     hours_mon = _day_field(0)
@@ -104,6 +120,29 @@ class PointForm(BaseForm):
     hours_note = StringField(_l("办公时间备注"), filters=[clean_text],
                              validators=[Optional(), Length(max=100, message=_l("不超过%(n)d个字。", n=100)),
                                          *NAME_CHECKS])
+
+
+class PointTextsForm(BaseForm):
+    """What residents read about a point in three languages: the point form's texts and a row of the
+    .xlsx template's 服务点 sheet."""
+
+    # The Chinese address keeps its 200 characters; Arabic script needs more for the same address.
+    address = _point_text(_l("地址（汉文）"), 200, "zh-Hans")
+    address_ug = _point_text(_l("地址（维吾尔文）"), 300, "ug")
+    address_kk = _point_text(_l("地址（哈萨克文）"), 300, "kk-Arab")
+    description = _point_text(_l("简介（汉文）"), 300, "zh-Hans", multiline=True)
+    description_ug = _point_text(_l("简介（维吾尔文）"), 500, "ug", multiline=True)
+    description_kk = _point_text(_l("简介（哈萨克文）"), 500, "kk-Arab", multiline=True)
+    services = _point_text(_l("提供的服务（汉文，每行一项）"), 300, "zh-Hans", multiline=True)
+    services_ug = _point_text(_l("提供的服务（维吾尔文，每行一项）"), 500, "ug", multiline=True)
+    services_kk = _point_text(_l("提供的服务（哈萨克文，每行一项）"), 500, "kk-Arab", multiline=True)
+
+
+class PointForm(_PointContact, PointTextsForm):
+    """A station's or studio's public contact details, and what residents read about it in three languages.
+
+    Fields in page order (WTForms orders them by creation): phone and hours, the texts, then the rest."""
+
     is_active = BooleanField(_l("在用"), default=True)
     submit = SubmitField(_l("保存"))
 

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gongfa.db import TimestampMixin, db, str_enum
@@ -88,6 +88,11 @@ class Unit(NamedMixin, TimestampMixin, db.Model):
         return f"<Unit {self.code} {self.name_zh}>"
 
 
+# A service point's texts for residents: the Chinese (bare name) and its Uyghur and Kazakh versions.
+POINT_TEXT_COLUMNS = tuple(f"{base}{suffix}" for base in ("address", "description", "services")
+                           for suffix in ("", "_ug", "_kk"))
+
+
 class ServicePoint(TimestampMixin, db.Model):
     """A public legal service place on a unit: centre, township station or village studio."""
 
@@ -104,6 +109,18 @@ class ServicePoint(TimestampMixin, db.Model):
     opening_hours: Mapped[OpeningHours] = mapped_column(HoursType, default=CLOSED)
     hours_note: Mapped[str] = mapped_column(String(100), default="")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # What residents read about the place, in the three languages (issue 12 point 3). Columns on the row,
+    # not a translation table: every page that shows a point has it loaded already, so no query is added.
+    # The bare column is the Chinese (source) text; _ug / _kk are left empty until translated, and a page
+    # in that language then shows the Chinese marked as such (gongfa.web.rendering.local_text).
+    address_ug: Mapped[str] = mapped_column(String(300), default="")
+    address_kk: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # a short introduction of the place
+    description_ug: Mapped[str] = mapped_column(Text, default="")
+    description_kk: Mapped[str] = mapped_column(Text, default="")
+    services: Mapped[str] = mapped_column(Text, default="")  # services offered, one a line
+    services_ug: Mapped[str] = mapped_column(Text, default="")
+    services_kk: Mapped[str] = mapped_column(Text, default="")
 
     unit: Mapped[Unit] = relationship(back_populates="points")
     memberships: Mapped[list["Membership"]] = relationship(back_populates="point")  # noqa: F821
@@ -111,6 +128,10 @@ class ServicePoint(TimestampMixin, db.Model):
     def name_in(self, field: str) -> str:
         """Unit name plus the kind of place, e.g. 小营盘镇公共法律服务工作站."""
         return f"{self.unit.name_in(field)} {self.kind.title}"
+
+    def text_in(self, base: str, field: str) -> str:
+        """``base`` (address, description, services) in a locale's field (zh/ug/kk); "" when untranslated."""
+        return (getattr(self, base) if field == "zh" else getattr(self, f"{base}_{field}")) or ""
 
 
 class LawFirm(NamedMixin, TimestampMixin, db.Model):

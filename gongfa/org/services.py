@@ -13,6 +13,7 @@ from gongfa.org.hours import OpeningHours
 from gongfa.org.models import (
     CHILD_LEVEL,
     POINT_KIND_FOR_LEVEL,
+    POINT_TEXT_COLUMNS,
     Assignment,
     AssignmentKind,
     LawFirm,
@@ -99,6 +100,12 @@ def units_at(level: UnitLevel, scope_filter=None) -> list[Unit]:
     return list(db.session.scalars(stmt.order_by(Unit.code)))
 
 
+def units_below(scope_filter) -> list[Unit]:
+    """Units in scope that have a parent, with it loaded, by code (what an admin's names export lists)."""
+    return list(db.session.scalars(select(Unit).options(joinedload(Unit.parent))
+                                   .where(scope_filter, Unit.parent_id.isnot(None)).order_by(Unit.code)))
+
+
 def county_of(unit: Unit) -> Unit:
     """The county (or, above it, the prefecture) a unit belongs to: whose legal-aid centre, whose bureau."""
     while unit.parent is not None and unit.level not in (UnitLevel.COUNTY, UnitLevel.PREFECTURE):
@@ -120,13 +127,40 @@ def open_village(code: str) -> Unit | None:
 # --- service points ------------------------------------------------------------------------
 
 
-def update_point(point: ServicePoint, *, phone: str, address: str, opening_hours: OpeningHours,
-                 hours_note: str = "", is_active: bool) -> ServicePoint:
-    """Edit a station's or studio's public contact details and opening hours."""
+def update_point(point: ServicePoint, *, phone: str, address: str | None = None, opening_hours: OpeningHours,
+                 hours_note: str = "", is_active: bool, address_ug: str | None = None,
+                 address_kk: str | None = None, description: str | None = None, description_ug: str | None = None,
+                 description_kk: str | None = None, services: str | None = None, services_ug: str | None = None,
+                 services_kk: str | None = None) -> ServicePoint:
+    """Edit a station's or studio's public contact details, opening hours and what residents read about it
+    (address, description, services offered one a line) in Chinese, Uyghur and Kazakh; a text left as None is
+    kept."""
+    texts = {"address": address, "address_ug": address_ug, "address_kk": address_kk, "description": description,
+             "description_ug": description_ug, "description_kk": description_kk, "services": services,
+             "services_ug": services_ug, "services_kk": services_kk}
     with audit.tracking(point, "point.update"):
-        point.phone, point.address, point.is_active = phone, address, is_active
+        point.phone, point.is_active = phone, is_active
         point.opening_hours, point.hours_note = opening_hours, hours_note
+        _set_texts(point, {k: v for k, v in texts.items() if v is not None})
     return point
+
+
+def update_point_texts(point: ServicePoint, *, opening_hours: OpeningHours | None = None,
+                       **texts: str) -> ServicePoint:
+    """Set some of a point's texts in the three languages (address … services_kk), and its hours when given,
+    as the .xlsx import gives them; audited like an edit on the form."""
+    with audit.tracking(point, "point.update"):
+        _set_texts(point, texts)
+        if opening_hours is not None:
+            point.opening_hours, point.hours_note = opening_hours, ""
+    return point
+
+
+def _set_texts(point: ServicePoint, texts: dict) -> None:
+    for name, value in texts.items():
+        if name not in POINT_TEXT_COLUMNS:
+            raise TypeError(f"not a service-point text: {name}")
+        setattr(point, name, value or "")
 
 
 def point_of(unit: Unit) -> ServicePoint | None:

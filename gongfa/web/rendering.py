@@ -54,11 +54,64 @@ def name_field() -> str:
     return locale_info(current_locale_code()).name_field
 
 
+class Untranslated(str):
+    """Chinese text standing in for a missing Uyghur or Kazakh value (a name, an address).
+
+    Still a plain ``str`` (select options, spreadsheets and calendar feeds use it as it is), but the
+    filters that print it for a reader, ``ut`` on pages and ``isolate`` in PDFs, add a visible note saying
+    the text is Chinese, so a reader is not left wondering why it is not in their language (issue 12 p. 3).
+    """
+
+    __slots__ = ()
+
+
+def untranslated_note() -> str:
+    """The short note after Chinese shown in place of a missing translation: "(汉文)" in the page's language."""
+    from gongfa.i18n import _l  # local: lazy strings need an app context
+    # i18n: after a name or address that has no Uyghur/Kazakh version yet and is shown in Chinese instead.
+    # The word for the Chinese written language, as a reader of this page would say it (ug "خەنزۇچە").
+    return f"({_l('汉文')})"
+
+
+def in_reader_language(zh: str | None, own: str | None) -> str:
+    """``own`` (the value in the page's language) or, when it is missing, ``zh`` marked as Untranslated.
+
+    The one place the Chinese fallback is decided: local_name and local_text both go through it.
+    """
+    if own:
+        return own
+    if not zh or name_field() == "zh":
+        return zh or ""
+    return Untranslated(zh)
+
+
+def local_text(obj, base: str) -> str:
+    """Free text of a record in the page's language: ``obj.base`` is the Chinese (source) value,
+    ``obj.base_ug`` / ``obj.base_kk`` the translations; a missing translation falls back to the Chinese,
+    marked (Untranslated)."""
+    if obj is None:
+        return ""
+    field = name_field()
+    return in_reader_language(getattr(obj, base), None if field == "zh" else getattr(obj, f"{base}_{field}"))
+
+
+def local_lines(obj, base: str) -> list[str]:
+    """``local_text`` of a one-item-a-line field (services offered), as its non-empty lines, each still
+    marked when it is a Chinese fallback."""
+    text = local_text(obj, base)
+    kind = type(text)
+    return [kind(line.strip()) for line in text.splitlines() if line.strip()]
+
+
 def ut(value, lang: str | None = None) -> Markup:
     """User text, isolated for bidi (a name in Arabic script inside Chinese text stays whole) and marked with
     its language where it differs from the page's (gongfa.web.langtext); ``lang`` names an Arabic-script
-    record's language when known ("kk-Arab")."""
-    return user_text(value, locale_info(current_locale_code()).html_lang, lang)
+    record's language when known ("kk-Arab"). Chinese shown for a missing translation (Untranslated) gets
+    a visible note after it."""
+    marked = user_text(value, locale_info(current_locale_code()).html_lang, lang)
+    if isinstance(value, Untranslated) and marked:
+        marked += Markup(' <small class="untranslated">%s</small>') % untranslated_note()
+    return marked
 
 
 def ltr(value) -> Markup:
@@ -75,8 +128,12 @@ def ltr_runs(text) -> Markup:
 def isolate(value, lang: str | None = None) -> Markup:
     """User text wrapped in FSI…PDI, for PDFs: WeasyPrint has no unicode-bidi, so a Chinese name in a
     Uyghur line would otherwise be split around its "·" (DESIGN §7); marked with its language where it differs
-    from the page's (langtext.print_text)."""
-    return print_text(value, locale_info(current_locale_code()).html_lang, lang)
+    from the page's (langtext.print_text). Chinese shown for a missing translation (Untranslated) is followed by
+    the same note as on pages."""
+    marked = print_text(value, locale_info(current_locale_code()).html_lang, lang)
+    if isinstance(value, Untranslated) and marked:
+        marked += Markup(" %s") % untranslated_note()
+    return marked
 
 
 def pdf_name(value, lang: str | None = None) -> Markup:
@@ -100,8 +157,16 @@ def isolate_ltr(value) -> Markup:
 
 
 def local_name(obj) -> str:
-    """An object's name in the current language (objects with ``name_in``)."""
-    return obj.name_in(name_field()) if obj is not None else ""
+    """An object's name in the current language (objects with ``name_in``): Untranslated when its name
+    (for a service point, its unit's name) has no version in that language and the Chinese is shown."""
+    if obj is None:
+        return ""
+    field = name_field()
+    if hasattr(obj, "name_zh"):  # units, law firms (NamedMixin)
+        return in_reader_language(obj.name_zh, None if field == "zh" else getattr(obj, f"name_{field}", None))
+    name = obj.name_in(field)
+    unit = getattr(obj, "unit", None)  # a service point: its unit's name and the kind of place
+    return Untranslated(name) if unit is not None and isinstance(local_name(unit), Untranslated) else name
 
 
 # --- one date format, one date-time format and one list pattern per language (issue 12, point 7) -----------
@@ -279,6 +344,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         ut=ut, ltr=ltr, isolate=isolate, pdf_name=pdf_name, isolate_ltr=isolate_ltr, local_name=local_name,
+        local_text=local_text, local_lines=local_lines,
         bj_datetime=bj_datetime, fmt_date=fmt_date, fmt_datetime=fmt_datetime, fmt_month=fmt_month,
         fmt_time=fmt_time, fmt_weekday=fmt_weekday,
         join_list=join_list, paren=paren, ltr_runs=ltr_runs, hm=hm, mask_phone=mask_phone, mask_id=mask_id,

@@ -104,3 +104,88 @@ def test_chinese_role_and_level_words_work_whatever_the_ui_language(admin, clien
                  [["shuangyu", "马兰", "", "", "人民调解员", "652701100302", "", "2026-01-01", "", "", ""]])
     assert _post(client, data).status_code == 303
     assert db.session.scalar(db.select(User).where(User.username == "shuangyu")) is not None
+
+
+def _points_sheet(client):
+    book = load_workbook(BytesIO(client.get("/org/import/points.xlsx").data))
+    return book, book["服务点"]
+
+
+def test_point_texts_round_trip_through_the_xlsx_in_three_languages(admin, client):
+    from gongfa.org import services as org
+    book, sheet = _points_sheet(client)
+    assert [c.value for c in sheet[1]][:4] == ["区划代码", "地址（汉文）", "地址（维吾尔文）", "地址（哈萨克文）"]
+    codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert "652701100001" in codes and "652722102200" not in codes  # the county admin's points only
+    row = codes.index("652701100001") + 2
+    texts = ["营盘社区居委会", "يىڭپەن مەھەللە كومىتېتى", "يىڭپان اۋماق كوميتەتى", "律师每月来一次。",
+             "ئادۋوكات ھەر ئايدا كېلىدۇ.", "ادۆوكات ايىنا كەلەدى.", "法律咨询\n法治宣传",
+             "قانۇن مەسلىھەتى\nقانۇن تەشۋىقاتى", "زاڭ كەڭەسى\nزاڭ ناسىيحاتى"]
+    for column, value in enumerate(texts, start=2):
+        sheet.cell(row=row, column=column, value=value)
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    response = _post(client, out)
+    assert response.status_code == 303, response.text
+    db.session.expire_all()
+    point = org.point_of(db.session.scalar(db.select(Unit).where(Unit.code == "652701100001")))
+    assert [point.address, point.address_ug, point.address_kk, point.description, point.description_ug,
+            point.description_kk, point.services, point.services_ug, point.services_kk] == texts
+    # And out again: the export gives back what was imported.
+    _book2, again = _points_sheet(client)
+    exported = next(r for r in again.iter_rows(min_row=2, values_only=True) if r[0] == "652701100001")
+    assert list(exported[1:]) == texts
+    assert "يىڭپەن مەھەللە كومىتېتى" in client.get("/v/652701100001", headers={"Accept-Language": "ug-CN"}).text
+
+
+def test_a_bad_point_row_is_listed_and_nothing_is_imported(admin, client):
+    book, sheet = _points_sheet(client)
+    sheet.append(["652722102200", "精河的点"])  # another county's village
+    sheet.append(["652701100001", "地址", "ئادرېس\u202e"])  # a bidi control
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    response = _post(client, out)
+    assert response.status_code == 422
+    rows = re.findall(r'<td data-label="行号">(\d+)</td>', response.text)
+    last = sheet.max_row
+    assert rows == [str(last - 1), str(last)]
+
+
+def test_a_template_without_the_points_sheet_still_imports(admin, client):
+    data = _book([["652701100301", "652701100", "村", "村", "旧模板村", "", ""]], [])
+    book = load_workbook(data)
+    book.create_sheet("说明").append(["第一个工作表是单位"])
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    assert _post(client, out).status_code == 303
+    assert db.session.scalar(db.select(Unit).where(Unit.code == "652701100301")) is not None
+
+
+def test_unit_names_round_trip_through_the_xlsx(admin, client):
+    book, _points = _points_sheet(client)
+    units = book["单位"]
+    rows = {r[0].value: r for r in units.iter_rows(min_row=2)}
+    assert "652701100001" in rows and "652701" not in rows  # the county's own row could not come back
+    assert [c.value for c in rows["652701100001"]] == ["652701100001", "652701100", "village", "社区", "营盘社区",
+                                                       "يىڭپەن مەھەللىسى", "يىڭپان الەۋمەتتىك اۋماعى"]
+    rows["652701100001"][5].value = "يىڭپەن ئاھالىلەر مەھەللىسى"
+    rows["652701100002"][6].value = None  # emptied: the page then shows the Chinese, marked
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    assert _post(client, out).status_code == 303
+    db.session.expire_all()
+    v1 = db.session.scalar(db.select(Unit).where(Unit.code == "652701100001"))
+    v2 = db.session.scalar(db.select(Unit).where(Unit.code == "652701100002"))
+    assert v1.name_ug == "يىڭپەن ئاھالىلەر مەھەللىسى" and v1.name_zh == "营盘社区"
+    assert v2.name_kk is None and v2.name_ug == "جىشياڭ مەھەللىسى"
+
+
+def test_an_existing_code_under_another_parent_is_still_refused(admin, client):
+    data = _book([["652701100001", "652701101", "村", "社区", "营盘社区", "", ""]], [])
+    response = _post(client, data)
+    assert response.status_code == 422
+    assert "这个区划代码已经存在" in response.text
