@@ -108,7 +108,7 @@ def _book(points) -> BytesIO:
     book.active.append(["区划代码"])
     book.create_sheet("人员").append(["用户名"])
     sheet = book.create_sheet("服务点")
-    sheet.append(["服务点区划代码", "办公时间"])
+    sheet.append(["区划代码", "办公时间"])
     for row in points:
         sheet.append(row)
     out = BytesIO()
@@ -141,7 +141,8 @@ def test_import_refuses_unreadable_hours_row_by_row(world, auth, client):
 def test_template_has_the_hours_sheet(world, auth, client):
     auth.login("county")
     book = load_workbook(BytesIO(client.get("/org/import/template.xlsx").data))
-    assert [c.value for c in book.worksheets[2][1]] == ["服务点区划代码", "办公时间"]
+    assert [c.value for c in book.worksheets[2][1]][:3] == ["区划代码", "办公时间", "地址（汉文）"]
+    assert book.worksheets[2]["B2"].value == "周一至周五 10:00-14:00 16:00-20:00"
 
 
 # --- positions -----------------------------------------------------------------------------

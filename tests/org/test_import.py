@@ -114,14 +114,15 @@ def _points_sheet(client):
 def test_point_texts_round_trip_through_the_xlsx_in_three_languages(admin, client):
     from gongfa.org import services as org
     book, sheet = _points_sheet(client)
-    assert [c.value for c in sheet[1]][:4] == ["区划代码", "地址（汉文）", "地址（维吾尔文）", "地址（哈萨克文）"]
+    assert [c.value for c in sheet[1]][:5] == ["区划代码", "办公时间", "地址（汉文）", "地址（维吾尔文）", "地址（哈萨克文）"]
     codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert "652701100001" in codes and "652722102200" not in codes  # the county admin's points only
     row = codes.index("652701100001") + 2
     texts = ["营盘社区居委会", "يىڭپەن مەھەللە كومىتېتى", "يىڭپان اۋماق كوميتەتى", "律师每月来一次。",
              "ئادۋوكات ھەر ئايدا كېلىدۇ.", "ادۆوكات ايىنا كەلەدى.", "法律咨询\n法治宣传",
              "قانۇن مەسلىھەتى\nقانۇن تەشۋىقاتى", "زاڭ كەڭەسى\nزاڭ ناسىيحاتى"]
-    for column, value in enumerate(texts, start=2):
+    hours = sheet.cell(row=row, column=2).value  # the point's hours as typed Chinese, kept as they are
+    for column, value in enumerate(texts, start=3):
         sheet.cell(row=row, column=column, value=value)
     out = BytesIO()
     book.save(out)
@@ -135,14 +136,14 @@ def test_point_texts_round_trip_through_the_xlsx_in_three_languages(admin, clien
     # And out again: the export gives back what was imported.
     _book2, again = _points_sheet(client)
     exported = next(r for r in again.iter_rows(min_row=2, values_only=True) if r[0] == "652701100001")
-    assert list(exported[1:]) == texts
+    assert list(exported[2:]) == texts and exported[1] == hours
     assert "يىڭپەن مەھەللە كومىتېتى" in client.get("/v/652701100001", headers={"Accept-Language": "ug-CN"}).text
 
 
 def test_a_bad_point_row_is_listed_and_nothing_is_imported(admin, client):
     book, sheet = _points_sheet(client)
-    sheet.append(["652722102200", "精河的点"])  # another county's village
-    sheet.append(["652701100001", "地址", "ئادرېس\u202e"])  # a bidi control
+    sheet.append(["652722102200", "", "精河的点"])  # another county's village
+    sheet.append(["652701100001", "", "地址", "ئادرېس\u202e"])  # a bidi control
     out = BytesIO()
     book.save(out)
     out.seek(0)
