@@ -2,7 +2,8 @@
 
 Existing native names get a language from their letters: Uyghur writes ئ before a word's first vowel and
 has ې ۈ ۆ ھ; Kazakh Arabic orthography has none of these, writes ء and ح, and starts words with a bare
-vowel. Anything undecided is taken as Uyghur (an administrator can correct it on the person's page).
+vowel. A name with none of these stays without a language (pages mark it with their own Arabic-script
+language); an administrator sets it on the person's page.
 
 Revision ID: 5a9e4c21b7d0
 Revises: d31c7b92a76c
@@ -37,9 +38,9 @@ def downgrade():
         batch_op.drop_column('native_lang')
 
 
-def _guess(name: str) -> str:
+def _guess(name: str) -> str | None:
     if any(ch in name for ch in "\u0626\u06d0\u06c8\u06c6\u06be"):  # ئ ې ۈ ۆ ھ
         return "ug"
     kazakh = any(ch in name for ch in "\u0621\u062d") or any(
         word[:1] in "\u0627\u06d5\u0648\u06c7\u0649" for word in name.split())  # ء ح; a bare ا ە و ۇ ى
-    return "kk-Arab" if kazakh else "ug"
+    return "kk-Arab" if kazakh else None
