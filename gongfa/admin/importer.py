@@ -29,12 +29,12 @@ from gongfa.org.forms import UnitForm
 from gongfa.org.models import AssignmentKind, LawFirm, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.forms import NewUserForm
-from gongfa.people.models import Role
+from gongfa.people.models import NameLang, Role
 
 UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("类型"), _l("中文名称"), _l("维吾尔文名称"),
                 _l("哈萨克文名称")]
 PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l("手机号"), _l("角色"), _l("服务点区划代码"),
-                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号")]
+                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号"), _l("本民族文字姓名文种")]
 LEVEL_WORDS = {"县": "county", "市": "county", "县（市）": "county", "乡镇": "township", "乡": "township",
                "镇": "township", "街道": "township", "乡镇（街道）": "township", "村": "village", "社区": "village",
                "村（社区）": "village"}
@@ -82,6 +82,13 @@ def _level(word: str) -> str:
     if word in UnitLevel._value2member_map_:
         return word
     return _titles_in_every_language(UnitLevel).get(word) or LEVEL_WORDS.get(word, word)
+
+
+def _name_lang(word: str) -> str | None:
+    """A native name's language from its cell: ug / kk-Arab or its title; None when the cell says no language."""
+    if word in NameLang._value2member_map_:
+        return word
+    return _titles_in_every_language(NameLang).get(word)
 
 
 def _role(word: str) -> str:
@@ -174,11 +181,14 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         if not any(values):
             continue
         username, full_name, native, phone, role, unit_code, position, starts_on, firm_name, licence = values[:10]
-        if values[10]:  # an older template's 初始密码 column: no password is set from a spreadsheet any more
+        native_lang = _name_lang(values[10])
+        if values[10] and native_lang is None:
+            # an older template's 初始密码 column: no password is set from a spreadsheet any more
             result.ignored_passwords += 1
         role = _role(role)
         form = NewUserForm(MultiDict({
-            "username": username, "full_name": full_name, "full_name_native": native, "phone": phone,
+            "username": username, "full_name": full_name, "full_name_native": native,
+            "native_lang": native_lang or "", "phone": phone,
             "role": role, "position": position, "starts_on": starts_on, "licence_no": licence,
             "is_active": "y"}), meta={"csrf": False})
         form.point_id.validate_choice = False
@@ -202,8 +212,8 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
             # gets an activation code instead, and its owner sets a password with it (/auth/activate).
             user = people_services.create_user(
                 username=form.username.data, full_name=form.full_name.data,
-                full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
-                law_firm=firm, licence_no=form.licence_no.data or "")
+                full_name_native=form.full_name_native.data or "", native_lang=form.native_lang.data or None,
+                phone=form.phone.data or "", law_firm=firm, licence_no=form.licence_no.data or "")
             auth_services.issue_activation(user)
             if Role(role) == Role.LAWYER and unit.level == UnitLevel.VILLAGE:
                 services.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=unit, lawyer=user,
@@ -242,7 +252,7 @@ def template_workbook() -> bytes:
            ["652701100299", "652701100", "村", "村", "示例村", "ئۈلگە كەنت", "ۇلگى قىستاق"], first=True)
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
            ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "专职调解员", "2026-01-01",
-            "", ""])
+            "", "", ""])
     notes = book.create_sheet(str(_l("说明")))
     for line in (
         _l("第一个工作表是单位，第二个是人员；第一行是标题，从第二行起每行一条。示例行请删除或改成真实数据。"),
@@ -250,11 +260,34 @@ def template_workbook() -> bytes:
         _l("角色填：bureau_admin、station_head、officer、lawyer、mediator、inspector、other，或其中文名称。"),
         _l("律师的服务点填村（社区）代码时，就安排为该村的法律顾问；填乡镇代码时为工作站值班律师。"),
         _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
+        _l("本民族文字姓名用维吾尔文或哈萨克文字母填写（蒙古族姓名用维吾尔文字母）；"
+           "文种填 ug（维吾尔文）或 kk-Arab（哈萨克文），不填时按字母自动判断。"),
         _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
         _l("只要有一行有问题，整个文件都不会导入；系统会列出每个问题所在的行号和原因。"),
     ):
         notes.append([str(line)])
     notes.column_dimensions["A"].width = 110
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def people_workbook(users, today: date) -> bytes:
+    """The staff in scope in the import template's layout: one 人员 row per current role.
+
+    Phones are left out (the sheet travels by e-mail and USB stick); everything else reads back in as it is.
+    """
+    book = Workbook()
+    _sheet(book, str(_l("单位")), UNIT_COLUMNS, first=True)  # empty: the file imports back as it is
+    ws = _sheet(book, str(_l("人员")), PEOPLE_COLUMNS)
+    for user in users:
+        firm = user.law_firm.name_zh if user.law_firm else ""
+        posts = [(m.role.value, m.point.unit.code, m.position, m.starts_on) for m in user.memberships
+                 if m.is_current(today)]
+        for role, code, position, starts_on in posts:
+            ws.append([user.username, user.full_name, user.full_name_native, "", role, code, position,
+                       starts_on.isoformat(), firm, user.licence_no,
+                       user.native_lang.value if user.native_lang else ""])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -15,6 +15,7 @@ from gongfa.org import services
 from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
+from gongfa.people.display import person_text
 from gongfa.people.models import Role
 from gongfa.web.outcomes import field_error, form_status, service_errors
 from gongfa.web.params import db_id, page_arg
@@ -226,7 +227,7 @@ def assignment_new():
                             for lvl in (UnitLevel.TOWNSHIP, UnitLevel.VILLAGE) for u in services.units_at(lvl, sc)]
     form.law_firm_id.choices = [("", _("（无）"))] + [(f.id, local_name(f)) for f in services.all_firms()]
     form.lawyer_id.choices = [("", _("（无）"))] + [
-        (u.id, f"{u.full_name}（{local_name(u.law_firm)}）") for u in people_services.lawyers()]
+        (u.id, f"{person_text(u)}（{local_name(u.law_firm)}）") for u in people_services.lawyers()]
     if form.validate_on_submit():
         unit = require_unit(db.session.get(Unit, form.unit_id.data), *MANAGERS)
         with service_errors(form) as done:

@@ -39,6 +39,7 @@ from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
+from gongfa.people.display import person_text
 from gongfa.people.models import Role
 from gongfa.web import htmx
 from gongfa.web.outcomes import field_error, form_status, service_errors
@@ -283,7 +284,7 @@ def session_substitute(session_id: int):
             return redirect(url_for("duty.session_show", session_id=session.id), 303)
         if done and form.confirm.data:
             db.session.commit()
-            flash(_("已安排 %(new)s 替班，%(new)s 需要接受这次值班。", new=lawyer.full_name), "success")
+            flash(_("已安排 %(new)s 替班，%(new)s 需要接受这次值班。", new=person_text(lawyer)), "success")
             return redirect(url_for("duty.session_show", session_id=session.id), 303)
         if done:
             return render_page("duty/substitute_confirm.html", s=session, form=form, lawyer=lawyer)
@@ -298,13 +299,13 @@ def _substitute_choices(offered: substitution.Candidates) -> dict:
     groups = {"": [("", _("请选择"))]}
     if offered.firm:
         groups[_("%(firm)s：当时空闲的律师", firm=firm) if firm else _("当时空闲的律师")] = [
-            (u.id, u.full_name) for u in offered.firm]
+            (u.id, person_text(u)) for u in offered.firm]
     if offered.others:
         groups[_("本县（市）其他律所当时空闲的律师")] = [
-            (u.id, f"{u.full_name}（{local_name(u.law_firm)}）") for u in offered.others]
+            (u.id, f"{person_text(u)}（{local_name(u.law_firm)}）") for u in offered.others]
     if offered.busy:
         groups[_("同一时间已在别处值班，不能选")] = [
-            (u.id, _("%(name)s：已在%(place)s值班 %(start)s–%(end)s", name=u.full_name, place=local_name(s.point),
+            (u.id, _("%(name)s：已在%(place)s值班 %(start)s–%(end)s", name=person_text(u), place=local_name(s.point),
                      start=f"{s.starts_at:%H:%M}", end=f"{s.ends_at:%H:%M}"), {"disabled": True})
             for u, s in offered.busy]
     return groups
@@ -319,7 +320,7 @@ def session_swap(session_id: int):
         abort(403)
     form = SwapForm(version=session.version)
     def choices(sessions):
-        return [(c.id, f"{format_date(c.on, 'full')} · {c.lawyer.full_name}") for c in sessions]
+        return [(c.id, f"{format_date(c.on, 'full')} · {person_text(c.lawyer)}") for c in sessions]
 
     # Any day of the place's other lawyers is a valid answer (a clash that arose since the form was shown gets
     # its own message from the service); the form offers only the days the two can exchange.
@@ -329,7 +330,7 @@ def session_swap(session_id: int):
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
         response = _run(session, lambda s, **kw: actions.swap(s, other, **kw), form=form,
                         reason=form.reason.data or "",
-                        said=_("已换班，这一天由%(name)s值班。", name=other.lawyer.full_name if other.lawyer else ""))
+                        said=_("已换班，这一天由%(name)s值班。", name=person_text(other.lawyer)))
         if response is not None:
             return response
     offered = actions.swap_candidates(session, today=clock.today())
@@ -480,7 +481,7 @@ def extra_new():
     form.extra_kind.choices = ExtraKind.choices()
     form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}") for p in org_services.points_in(
         current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))]
-    form.lawyer_id.choices = [("", _("（无）"))] + [(u.id, f"{u.full_name}（{local_name(u.law_firm)}）")
+    form.lawyer_id.choices = [("", _("（无）"))] + [(u.id, f"{person_text(u)}（{local_name(u.law_firm)}）")
                                                    for u in people_services.lawyers()]
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
