@@ -85,6 +85,14 @@ def test_compliance_lists_lawyers_by_their_native_name_on_a_kazakh_page(named, c
     assert LAWYER_ZH in page
 
 
+def test_assignments_and_the_new_assignment_form_name_lawyers_natively_on_a_kazakh_page(named, client, auth):
+    auth.login("county")
+    page = client.get("/org/assignments", headers=KK).text
+    assert LAWYER_KK in page and LAWYER_ZH not in page
+    form = client.get("/org/assignments/new", headers=KK).text  # the lawyer select's options
+    assert re.search(r"<option[^>]*>" + re.escape(LAWYER_KK), form)
+
+
 def test_the_people_list_gives_officials_both_forms_each_marked(named, client, auth):
     auth.login("county")
     page = client.get("/people/", headers=UG).text
