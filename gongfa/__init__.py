@@ -165,3 +165,6 @@ def _register_web(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     rendering.init_app(app)
+    from gongfa.people import display  # the core knows no domain: the person filter is registered here
+
+    display.init_app(app)

@@ -30,12 +30,12 @@ from gongfa.org.hours import HoursError, parse_text
 from gongfa.org.models import POINT_TEXT_COLUMNS, AssignmentKind, LawFirm, UnitLevel
 from gongfa.people import services as people_services
 from gongfa.people.forms import NewUserForm
-from gongfa.people.models import POSITION_WORDS, Position, Role
+from gongfa.people.models import POSITION_WORDS, NameLang, Position, Role
 
 UNIT_COLUMNS = [_l("区划代码"), _l("上级区划代码"), _l("层级"), _l("类型"), _l("中文名称"), _l("维吾尔文名称"),
                 _l("哈萨克文名称")]
 PEOPLE_COLUMNS = [_l("用户名"), _l("姓名"), _l("本民族文字姓名"), _l("手机号"), _l("角色"), _l("服务点区划代码"),
-                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号")]
+                  _l("职务"), _l("开始日期"), _l("律师事务所"), _l("律师执业证号"), _l("本民族文字姓名文种")]
 # The 服务点 sheet: a point by its unit's code, then what residents read about it, each text in Chinese,
 # Uyghur and Kazakh (the order of POINT_TEXT_COLUMNS). A row sets all nine: an empty cell empties the text.
 POINT_COLUMNS = [_l("区划代码"), _l("办公时间"), _l("地址（汉文）"), _l("地址（维吾尔文）"), _l("地址（哈萨克文）"),
@@ -97,6 +97,13 @@ def _position(word: str) -> str:
     if not word or word in Position._value2member_map_:
         return word
     return _titles_in_every_language(Position).get(word) or POSITION_WORDS.get(word, word)
+
+
+def _name_lang(word: str) -> str | None:
+    """A native name's language from its cell: ug / kk-Arab or its title; None when the cell says no language."""
+    if word in NameLang._value2member_map_:
+        return word
+    return _titles_in_every_language(NameLang).get(word)
 
 
 def _role(word: str) -> str:
@@ -210,15 +217,17 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         if not any(values):
             continue
         username, full_name, native, phone, role, unit_code, position, starts_on, firm_name, licence = values[:10]
-        if values[10]:  # an older template's 初始密码 column: no password is set from a spreadsheet any more
+        native_lang = _name_lang(values[10])
+        if values[10] and native_lang is None:
+            # an older template's 初始密码 column: no password is set from a spreadsheet any more
             result.ignored_passwords += 1
         role = _role(role)
         position, position_note = _position(position), ""
         if position and position not in Position._value2member_map_:  # a post not on the list: "other"
             position, position_note = Position.OTHER.value, position
         form = NewUserForm(MultiDict({
-            "username": username, "full_name": full_name, "full_name_native": native, "phone": phone,
-            "role": role, "position": position,
+            "username": username, "full_name": full_name, "full_name_native": native,
+            "native_lang": native_lang or "", "phone": phone, "role": role, "position": position,
             "position_note": position_note, "starts_on": starts_on, "licence_no": licence,
             "is_active": "y"}), meta={"csrf": False})
         form.point_id.validate_choice = False
@@ -242,8 +251,8 @@ def _import_people(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
             # gets an activation code instead, and its owner sets a password with it (/auth/activate).
             user = people_services.create_user(
                 username=form.username.data, full_name=form.full_name.data,
-                full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
-                law_firm=firm, licence_no=form.licence_no.data or "")
+                full_name_native=form.full_name_native.data or "", native_lang=form.native_lang.data or None,
+                phone=form.phone.data or "", law_firm=firm, licence_no=form.licence_no.data or "")
             auth_services.issue_activation(user)
             if Role(role) == Role.LAWYER and unit.level == UnitLevel.VILLAGE:
                 services.create_assignment(kind=AssignmentKind.ADVISER_VILLAGE, unit=unit, lawyer=user,
@@ -312,7 +321,7 @@ def template_workbook() -> bytes:
            ["652701100299", "652701100", "村", "村", "示例村", "ئۈلگە كەنت", "ۇلگى قىستاق"], first=True)
     _sheet(book, str(_l("人员")), PEOPLE_COLUMNS,
            ["zhangsan", "张三", "", "13912345678", "mediator", "652701100299", "full_time_mediator", "2026-01-01",
-            "", ""])
+            "", "", ""])
     _sheet(book, str(_l("服务点")), POINT_COLUMNS,
            ["652701100299", "周一至周五 10:00-14:00 16:00-20:00", "示例村村委会", "ئۈلگە كەنت كومىتېتى",
             "ۇلگى قىستاق كوميتەتى", "", "", "", "法律咨询", "قانۇن مەسلىھەتى", "زاڭ كەڭەسى"])
@@ -352,6 +361,8 @@ def _notes(book: Workbook) -> None:
         _l("日期写成 2026-01-01。少数民族姓名各部分之间用“·”。"),
         _l("职务填代码（如 full_time_mediator）或中文名称（如 专职人民调解员、网格员）；"
            "表里没有的职务按“其他职务”导入。"),
+        _l("本民族文字姓名用维吾尔文或哈萨克文字母填写（蒙古族姓名用维吾尔文字母）；"
+           "文种填 ug（维吾尔文）或 kk-Arab（哈萨克文），不填时按字母自动判断。"),
         _l("导入后在导入页面下载“启用码表”，把每人的启用码交给本人；本人在登录页点“用启用码设置密码”，自己设置密码。"),
         _l("单位工作表里已有的区划代码（上级和层级不变）更新该单位的三种文字名称。"),
         _l("服务点工作表：按区划代码填写服务点的办公时间（如：周一至周五 10:00-14:00 16:00-20:00；每周三 10:00-18:00）"
@@ -361,6 +372,30 @@ def _notes(book: Workbook) -> None:
     ):
         notes.append([str(line)])
     notes.column_dimensions["A"].width = 110
+
+
+def people_workbook(users, today: date) -> bytes:
+    """The staff in scope in the import template's layout: one 人员 row per current role.
+
+    Phones are left out (the sheet travels by e-mail and USB stick); everything else reads back in as it is.
+    """
+    book = Workbook()
+    _sheet(book, str(_l("单位")), UNIT_COLUMNS, first=True)  # empty: the file imports back as it is
+    ws = _sheet(book, str(_l("人员")), PEOPLE_COLUMNS)
+    for user in users:
+        firm = user.law_firm.name_zh if user.law_firm else ""
+        # A post off the list goes out as its words, which read back in as "other" with that note.
+        posts = [(m.role.value, m.point.unit.code,
+                  m.position_note if m.position == Position.OTHER and m.position_note else
+                  (m.position.value if m.position else ""), m.starts_on)
+                 for m in user.memberships if m.is_current(today)]
+        for role, code, position, starts_on in posts:
+            ws.append([user.username, user.full_name, user.full_name_native, "", role, code, position,
+                       starts_on.isoformat(), firm, user.licence_no,
+                       user.native_lang.value if user.native_lang else ""])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def activation_workbook(users) -> bytes:

@@ -15,6 +15,7 @@ from gongfa.org import services
 from gongfa.org.forms import AssignmentForm, EndForm, FirmForm, ImportForm, PointForm, UnitForm, point_text_fields
 from gongfa.org.models import CHILD_LEVEL, Assignment, AssignmentKind, LawFirm, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
+from gongfa.people.display import person_text
 from gongfa.people.models import Role
 from gongfa.web.forms import grouped_choices
 from gongfa.web.outcomes import field_error, form_status, service_errors
@@ -231,7 +232,7 @@ def assignment_new():
     form.law_firm_id.choices = [("", _("（无）"))] + [(f.id, local_name(f)) for f in services.all_firms()]
     # By firm: a name and a firm in two scripts in one option could not each be marked with their language.
     form.lawyer_id.choices = grouped_choices(_("（无）"), (
-        (local_name(u.law_firm) if u.law_firm else "", u.id, u.full_name) for u in people_services.lawyers()))
+        (local_name(u.law_firm) if u.law_firm else "", u.id, person_text(u)) for u in people_services.lawyers()))
     if form.validate_on_submit():
         unit = require_unit(db.session.get(Unit, form.unit_id.data), *MANAGERS)
         with service_errors(form) as done:

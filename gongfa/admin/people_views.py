@@ -1,11 +1,14 @@
 """Staff accounts: list, create with a first role, edit, add or end roles, reset a password."""
 
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from gongfa import clock
+from gongfa.admin import importer
 from gongfa.admin import services as admin
 from gongfa.auth.scope import MANAGERS, current_scope, require_unit, roles_required
 from gongfa.db import db
@@ -13,6 +16,7 @@ from gongfa.org import services as org_services
 from gongfa.org.forms import EndForm
 from gongfa.org.models import LawFirm, ServicePoint
 from gongfa.people import services
+from gongfa.people.display import person_text
 from gongfa.people.forms import MembershipForm, NewUserForm, SetPasswordForm, UserForm
 from gongfa.people.models import Membership, Role, User
 from gongfa.web.outcomes import form_status, service_errors
@@ -62,6 +66,16 @@ def users():
                        fragments={"user-rows": "user_rows"})
 
 
+@bp.route("/export.xlsx")
+@roles_required(*MANAGERS)
+def users_export():
+    """The staff in scope as an .xlsx in the import template's layout (native names and their language kept)."""
+    page = services.search_users(current_scope().unit_filter(*MANAGERS), page=1, per_page=importer.MAX_ROWS)
+    data = importer.people_workbook(page.items, clock.today())
+    return send_file(BytesIO(data), download_name="people.xlsx", as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def user_new():
@@ -74,7 +88,8 @@ def user_new():
         with service_errors(form) as done:
             user = services.create_user(
                 username=form.username.data, full_name=form.full_name.data,
-                full_name_native=form.full_name_native.data or "", phone=form.phone.data or "",
+                full_name_native=form.full_name_native.data or "", native_lang=form.native_lang.data or None,
+                phone=form.phone.data or "",
                 law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
                 licence_no=form.licence_no.data or "", password=form.password.data)
             services.add_membership(user=user, point=point, role=Role(form.role.data),
@@ -82,7 +97,7 @@ def user_new():
                                     position_note=form.position_note.data or "")
         if done:
             db.session.commit()
-            flash(_("已添加 %(name)s。", name=user.full_name), "success")
+            flash(_("已添加 %(name)s。", name=person_text(user)), "success")
             return redirect(url_for("people.user_edit", user_id=user.id), 303)
     return render_page("people/user_form.html", form=form, user=None, status=form_status(form))
 
@@ -101,6 +116,7 @@ def user_edit(user_id: int):
         if form.validate_on_submit():
             admin.update_account(
                 user, full_name=form.full_name.data, full_name_native=form.full_name_native.data or "",
+                native_lang=form.native_lang.data or None,
                 phone=form.phone.data or "",
                 law_firm=db.session.get(LawFirm, form.law_firm_id.data) if form.law_firm_id.data else None,
                 licence_no=form.licence_no.data or "", is_active=form.is_active.data)
@@ -163,6 +179,6 @@ def set_password(user_id: int):
     if form.validate_on_submit():
         admin.reset_password(user, password=form.password.data, actor_id=current_user.id)
         db.session.commit()
-        flash(_("已为 %(name)s 设置新密码。", name=user.full_name), "success")
+        flash(_("已为 %(name)s 设置新密码。", name=person_text(user)), "success")
         return redirect(url_for("people.user_edit", user_id=user.id), 303)
     return render_page("people/password_form.html", form=form, user=user, status=form_status(form))

@@ -7,10 +7,10 @@ from gongfa.people.models import User
 
 
 def update_account(user: User, *, full_name: str, full_name_native: str, phone: str, law_firm: LawFirm | None,
-                   licence_no: str, is_active: bool) -> User:
+                   licence_no: str, is_active: bool, native_lang: str | None = None) -> User:
     """Edit an account; deactivating it ends all its sessions at once."""
-    people.update_user(user, full_name=full_name, full_name_native=full_name_native, phone=phone,
-                       law_firm=law_firm, licence_no=licence_no, is_active=is_active)
+    people.update_user(user, full_name=full_name, full_name_native=full_name_native, native_lang=native_lang,
+                       phone=phone, law_firm=law_firm, licence_no=licence_no, is_active=is_active)
     if not is_active:
         auth_services.end_all_sessions(user)
     return user

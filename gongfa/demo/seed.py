@@ -338,6 +338,7 @@ def seed() -> dict[str, int]:
     def person(username: str, *, firm=None, named: dict | None = None):
         p = named or names.next()
         user = people.create_user(username=username, full_name=p["zh"], full_name_native=p.get("native") or "",
+                                  native_lang=p.get("native_lang"),
                                   phone=_phone(rng), law_firm=firm,
                                   licence_no=f"1652720{rng.randrange(10**9, 10**10)}" if firm else "")
         user.password_hash = password_hash

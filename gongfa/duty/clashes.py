@@ -19,6 +19,7 @@ from gongfa.duty.models import DutySession, SessionStatus
 from gongfa.errors import ServiceError
 from gongfa.i18n import _l
 from gongfa.org.models import ServicePoint
+from gongfa.people.display import person_text
 from gongfa.people.models import User
 from gongfa.web.rendering import fmt_date, local_name
 
@@ -53,7 +54,7 @@ def refuse_clash(lawyer: User | None, on: date, starts_at: time, ends_at: time, 
     clash = find_clash(lawyer.id, on, starts_at, ends_at, ignore=ignore)
     if clash is not None:
         raise ServiceError(_l("%(name)s %(day)s %(start)s–%(end)s 已在%(place)s值班，同一时间不能安排在两处。",
-                              name=lawyer.full_name, day=fmt_date(clash.on), start=f"{clash.starts_at:%H:%M}",
+                              name=person_text(lawyer), day=fmt_date(clash.on), start=f"{clash.starts_at:%H:%M}",
                               end=f"{clash.ends_at:%H:%M}", place=local_name(clash.point)), field)
 
 

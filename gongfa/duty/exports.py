@@ -14,6 +14,7 @@ from gongfa.duty.models import DutySession, SessionStatus
 from gongfa.duty.queries import sessions_at
 from gongfa.i18n import _l
 from gongfa.org.models import Unit
+from gongfa.people.display import person_text
 from gongfa.web.pdf import render_pdf_in
 from gongfa.web.rendering import local_name, local_text
 
@@ -62,14 +63,14 @@ def compliance_workbook(villages, lawyers, month, shortages=()) -> bytes:
     for row in villages:
         s = row.session
         ws.append([row.village.code, local_name(row.village), local_name(row.village.parent),
-                   s.lawyer.full_name if s and s.lawyer else "", s.on.isoformat() if s else "",
+                   person_text(s.lawyer) if s and s.lawyer else "", s.on.isoformat() if s else "",
                    str(s.status.title) if s else "", str(FLAG_TITLES.get(row.flag, ""))])
     ws2 = book.create_sheet(str(_l("律师工作时长")))
     # Decimal hours are numbers Excel can add up; the header says so (screens print h:mm).
     ws2.append([str(h) for h in (_l("律师"), _l("本月小时数（小时，小数）"), _l("要求小时数（小时，小数）"),
                                  _l("不足2小时的周"), _l("本季度讲座"), _l("是否达标"))])
     for row in lawyers:
-        ws2.append([row.lawyer.full_name, row.hours, row.required,
+        ws2.append([person_text(row.lawyer), row.hours, row.required,
                     ", ".join(d.isoformat() for d in row.weekly_short), row.lectures,
                     str(_l("达标") if row.ok else _l("未达标"))])
     ws3 = book.create_sheet(str(_l("值班缺律师")))

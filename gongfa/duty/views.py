@@ -39,6 +39,7 @@ from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint, Unit, UnitLevel
 from gongfa.people import services as people_services
+from gongfa.people.display import person_text
 from gongfa.people.models import Role
 from gongfa.web import htmx
 from gongfa.web.forms import grouped_choices
@@ -284,7 +285,7 @@ def session_substitute(session_id: int):
             return redirect(url_for("duty.session_show", session_id=session.id), 303)
         if done and form.confirm.data:
             db.session.commit()
-            flash(_("已安排 %(new)s 替班，%(new)s 需要接受这次值班。", new=lawyer.full_name), "success")
+            flash(_("已安排 %(new)s 替班，%(new)s 需要接受这次值班。", new=person_text(lawyer)), "success")
             return redirect(url_for("duty.session_show", session_id=session.id), 303)
         if done:
             return render_page("duty/substitute_confirm.html", s=session, form=form, lawyer=lawyer)
@@ -307,15 +308,16 @@ def _substitute_choices(offered: substitution.Candidates) -> dict:
     groups = {"": [("", _("请选择"))]}
     if offered.firm:
         groups[_("%(firm)s：当时空闲的律师", firm=firm) if firm else _("当时空闲的律师")] = [
-            (u.id, u.full_name) for u in offered.firm]
+            (u.id, person_text(u)) for u in offered.firm]
     # Other firms' lawyers grouped by firm: an option holds text only, so a name and a firm in two scripts in one
     # option could not each be marked with its language (WCAG 3.1.2); a group's label names the firm.
     for firm_name, lawyers in _by_firm(offered.others).items():
         label = _("%(firm)s：当时空闲的律师", firm=firm_name) if firm_name else _("本县（市）其他律所当时空闲的律师")
-        groups[label] = [(u.id, u.full_name) for u in lawyers]
+        groups[label] = [(u.id, person_text(u)) for u in lawyers]
     if offered.busy:
         # Where each is then is said below the list (duty/substitute.html), where the name can be marked.
-        groups[_("同一时间已在别处值班，不能选")] = [(u.id, u.full_name, {"disabled": True}) for u, _s in offered.busy]
+        groups[_("同一时间已在别处值班，不能选")] = [(u.id, person_text(u), {"disabled": True})
+                                                 for u, _s in offered.busy]
     return groups
 
 
@@ -328,7 +330,7 @@ def session_swap(session_id: int):
         abort(403)
     form = SwapForm(version=session.version)
     def choices(sessions):
-        return [(c.id, f"{fmt_date(c.on, weekday=True)} · {c.lawyer.full_name}") for c in sessions]
+        return [(c.id, f"{fmt_date(c.on, weekday=True)} · {person_text(c.lawyer)}") for c in sessions]
 
     # Any day of the place's other lawyers is a valid answer (a clash that arose since the form was shown gets
     # its own message from the service); the form offers only the days the two can exchange.
@@ -338,7 +340,7 @@ def session_swap(session_id: int):
         other = db.session.get(DutySession, form.other_id.data) or abort(404)
         response = _run(session, lambda s, **kw: actions.swap(s, other, **kw), form=form,
                         reason=form.reason.data or "",
-                        said=_("已换班，这一天由%(name)s值班。", name=other.lawyer.full_name if other.lawyer else ""))
+                        said=_("已换班，这一天由%(name)s值班。", name=person_text(other.lawyer)))
         if response is not None:
             return response
     offered = actions.swap_candidates(session, today=clock.today())
@@ -490,7 +492,7 @@ def extra_new():
     form.point_id.choices = [(p.id, f"{p.unit.code} {local_name(p)}") for p in org_services.points_in(
         current_scope().unit_filter(*SUPERVISORS), (PointKind.STATION, PointKind.STUDIO))]
     form.lawyer_id.choices = grouped_choices(_("（无）"), (
-        (local_name(u.law_firm) if u.law_firm else "", u.id, u.full_name) for u in people_services.lawyers()))
+        (local_name(u.law_firm) if u.law_firm else "", u.id, person_text(u)) for u in people_services.lawyers()))
     if form.validate_on_submit():
         point = db.session.get(ServicePoint, form.point_id.data) or abort(404)
         require_unit(point.unit, *SUPERVISORS)

@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 
 from gongfa.ledger.services import StatRow
 from gongfa.org.models import Unit, UnitLevel
+from gongfa.people.display import person_text
 from gongfa.web.rendering import local_name
 from gongfa.worklog.models import Category
 
@@ -31,7 +32,8 @@ def statistics_workbook(unit: Unit, rows: list[StatRow], total: StatRow, *, year
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for i, r in enumerate(rows, 1):
-        ws.append([i, local_name(r.unit), r.adviser, r.visits, r.hours, *[r.counts[c.value] for c in Category],
+        adviser = person_text(r.adviser_user) if r.adviser_user else r.adviser
+        ws.append([i, local_name(r.unit), adviser, r.visits, r.hours, *[r.counts[c.value] for c in Category],
                    r.rated, r.satisfaction])
     ws.append(["", _("合计"), "", total.visits, total.hours, *[total.counts[c.value] for c in Category], total.rated,
                total.satisfaction])

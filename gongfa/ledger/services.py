@@ -202,6 +202,7 @@ class StatRow:
     counts: Counter = field(default_factory=Counter)
     rated: int = 0
     satisfied: int = 0
+    adviser_user: object = None  # shown in the reader's script; ``adviser`` (Chinese form) is what is frozen
 
     @property
     def hours(self) -> float:
@@ -270,6 +271,7 @@ def statistics(parent: Unit, first: date, last: date) -> tuple[list[StatRow], St
         for row in row_of_path.values():
             adviser = advisers.get(row.unit.id)
             row.adviser = adviser.lawyer.full_name if adviser and adviser.lawyer else ""
+            row.adviser_user = adviser.lawyer if adviser else None
     rows = list(row_of_path.values())
     total = StatRow(unit=parent, adviser="", visits=sum(r.visits for r in rows),
                     minutes=sum(r.minutes for r in rows), counts=sum((r.counts for r in rows), Counter()),

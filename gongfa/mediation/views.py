@@ -28,6 +28,7 @@ from gongfa.mediation.models import AgreementKind, CaseSource, CaseStatus, Follo
 from gongfa.mediation.services import CASE_STAFF, IDENTITY, READERS
 from gongfa.org import services as org_services
 from gongfa.org.models import PointKind, ServicePoint
+from gongfa.people.display import person_text
 from gongfa.people.models import User
 from gongfa.ratings.models import RatingValue
 from gongfa.signup import services as signup_services
@@ -139,7 +140,7 @@ def _show(case, *, status: int = 200, revealed: int | None = None, **forms):
     today = clock.today()
     actions = services.allowed_actions(case, scope=current_scope())
     accept_form = CaseActionForm(version=case.version)
-    accept_form.mediator_id.choices = ([(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
+    accept_form.mediator_id.choices = ([(u.id, person_text(u)) for u in services.mediators_for(case, clock.today())]
                                        if "accept" in actions else [])
     defaults = {
         "record_form": RecordForm(version=case.version, held_on=today),
@@ -204,7 +205,7 @@ def case_accept(case_id: int):
     """受理, naming the mediator."""
     case = _case(case_id, "accept")
     form = CaseActionForm()
-    form.mediator_id.choices = [(u.id, u.full_name) for u in services.mediators_for(case, clock.today())]
+    form.mediator_id.choices = [(u.id, person_text(u)) for u in services.mediators_for(case, clock.today())]
     return _step(case, form, services.accept, "accept_form",
                  lambda f: {"mediator": db.session.get(User, f.mediator_id.data) if f.mediator_id.data in
                             [c for c, _ in f.mediator_id.choices] else None, "today": clock.today()})

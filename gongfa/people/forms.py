@@ -1,11 +1,11 @@
 """Forms for staff accounts and memberships."""
 
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from gongfa.i18n import _l
 from gongfa.org.forms import coerce_id
-from gongfa.people.models import Position, Role
+from gongfa.people.models import NameLang, Position, Role
 from gongfa.people.passwords import password_policy
 from gongfa.web.forms import (
     BaseForm,
@@ -20,6 +20,18 @@ from gongfa.web.forms import (
     phone_number,
     username_chars,
 )
+from gongfa.web.langtext import script_of
+
+
+def native_lang_choices() -> list[tuple[str, str]]:
+    """The native name's language, or "" to tell it by its letters (``guess_native_lang``)."""
+    return [("", str(_l("按字母自动判断"))), *NameLang.choices()]
+
+
+def native_script(_form, field):
+    """A native name is written in Arabic letters (Uyghur or Kazakh), which is what Uyghur and Kazakh pages show."""
+    if field.data and script_of(field.data) != "Arab":
+        raise ValidationError(_l("本民族文字姓名须用维吾尔文或哈萨克文字母书写。"))
 
 
 def _position_choices():
@@ -45,7 +57,8 @@ class UserForm(BaseForm):
                                         no_bidi_controls, no_control_chars, person_name])
     full_name_native = StringField(_l("本民族文字姓名"), filters=[clean_name],
                                    validators=[Optional(), Length(max=150, message=_l("不超过%(n)d个字。", n=150)),
-                                               no_bidi_controls, no_control_chars, person_name])
+                                               no_bidi_controls, no_control_chars, person_name, native_script])
+    native_lang = ChoiceField(_l("本民族文字姓名文种"), choices=native_lang_choices, validate_choice=True)
     phone = StringField(_l("手机号"), filters=[clean_digits],
                         validators=[Optional(), Length(max=20, message=_l("电话号码太长。")), phone_number])
     law_firm_id = ChoiceField(_l("律师事务所（律师填写）"), coerce=coerce_id, validate_choice=True)

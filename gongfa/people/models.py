@@ -87,6 +87,22 @@ POSITION_WORDS = {
 }
 
 
+class NameLang(TitledEnum):
+    """The language a native-script name is written in: its BCP 47 tag, as pages mark it (``lang``).
+
+    Mongol people's names are recorded in Uyghur orthography (``ug``): the point of the native name is
+    that Uyghur and Kazakh readers can read it, and neither reads the vertical Mongolian script; Xinjiang's
+    Arabic-script papers write Mongol names in Uyghur letters (Batur → باتۇر).
+    """
+
+    UYGHUR = "ug"
+    KAZAKH = "kk-Arab"
+
+    @classmethod
+    def _titles(cls):
+        return {"ug": _l("维吾尔文"), "kk-Arab": _l("哈萨克文")}
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     """A staff account. Residents have no account."""
 
@@ -96,6 +112,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     username: Mapped[str] = mapped_column(String(40), unique=True)
     full_name: Mapped[str] = mapped_column(String(100))  # GB18030, minority names ≥ 50 chars
     full_name_native: Mapped[str] = mapped_column(String(150), default="")  # own script, e.g. Uyghur
+    native_lang: Mapped[NameLang | None] = mapped_column(str_enum(NameLang, 10))  # set with full_name_native
     phone: Mapped[str] = mapped_column(String(20), default="")
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ from gongfa.i18n import _l
 from gongfa.org import services as org_services
 from gongfa.org.models import Assignment, AssignmentKind, LawFirm, PointKind, ServicePoint, Unit
 from gongfa.people import passwords
-from gongfa.people.models import Membership, Position, Role, User
+from gongfa.people.models import Membership, NameLang, Position, Role, User
 
 # Which roles fit which kind of place.
 ROLE_POINTS = {
@@ -29,13 +29,38 @@ ROLE_POINTS = {
 }
 
 
-def create_user(*, username: str, full_name: str, full_name_native: str = "", phone: str = "",
-                law_firm: LawFirm | None = None, licence_no: str = "", password: str | None = None) -> User:
+def guess_native_lang(name: str) -> NameLang | None:
+    """The language of an Arabic-script name by its letters, when nobody said (None for no name).
+
+    Uyghur writes ئ before a word's first vowel and has ې ۈ ۆ ھ; Kazakh Arabic orthography has none of these,
+    writes ء and ح and starts words with a bare vowel. A name with none of these (13 of the demo's 54 Kazakh
+    names) stays undecided (None): pages then mark it with their own Arabic-script language, never a wrong one.
+    """
+    if not name:
+        return None
+    if any(ch in name for ch in "\u0626\u06d0\u06c8\u06c6\u06be"):  # ئ ې ۈ ۆ ھ
+        return NameLang.UYGHUR
+    if any(ch in name for ch in "\u0621\u062d") or any(w[:1] in "\u0627\u06d5\u0648\u06c7\u0649" for w in name.split()):
+        return NameLang.KAZAKH
+    return None
+
+
+def _name_lang(native: str, lang: NameLang | str | None) -> NameLang | None:
+    """The recorded language of a native name: the one given, else told by its letters; none without a name."""
+    if not native:
+        return None
+    return NameLang(lang) if lang else guess_native_lang(native)
+
+
+def create_user(*, username: str, full_name: str, full_name_native: str = "", native_lang: NameLang | str | None = None,
+                phone: str = "", law_firm: LawFirm | None = None, licence_no: str = "",
+                password: str | None = None) -> User:
     """Create a staff account (without a password it cannot log in until one is set)."""
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise ServiceError(_l("这个用户名已被使用。"), "username")
-    user = User(username=username, full_name=full_name, full_name_native=full_name_native, phone=phone,
-                law_firm=law_firm, licence_no=licence_no)
+    user = User(username=username, full_name=full_name, full_name_native=full_name_native,
+                native_lang=_name_lang(full_name_native, native_lang), phone=phone, law_firm=law_firm,
+                licence_no=licence_no)
     db.session.add(user)
     if password:
         user.password_hash = passwords.hash_password(password)
@@ -44,10 +69,11 @@ def create_user(*, username: str, full_name: str, full_name_native: str = "", ph
 
 
 def update_user(user: User, *, full_name: str, full_name_native: str, phone: str, law_firm: LawFirm | None,
-                licence_no: str, is_active: bool) -> User:
+                licence_no: str, is_active: bool, native_lang: NameLang | str | None = None) -> User:
     """Edit an account (``gongfa.admin.services.update_account`` also ends a deactivated account's sessions)."""
     with audit.tracking(user, "user.update"):
         user.full_name, user.full_name_native, user.phone = full_name, full_name_native, phone
+        user.native_lang = _name_lang(full_name_native, native_lang)
         user.law_firm, user.licence_no, user.is_active = law_firm, licence_no, is_active
     return user
 

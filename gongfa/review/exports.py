@@ -9,6 +9,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from gongfa.clock import BEIJING
+from gongfa.people.display import person_text
 from gongfa.review import readable
 from gongfa.web.rendering import arrow, colon, local_name
 
@@ -50,7 +51,7 @@ def events_workbook(events, units: dict, *, capped: bool, cap: int, generated: d
         at = WriteOnlyCell(ws, value=e.at.astimezone(BEIJING).replace(tzinfo=None))
         at.number_format = "yyyy-mm-dd hh:mm:ss"
         ws.append([e.seq, at, e.actor.username if e.actor else "",
-                   e.actor.full_name if e.actor else "", readable.action_title(e.action), e.action,
+                   person_text(e.actor, official=True) if e.actor else "", readable.action_title(e.action), e.action,
                    readable.object_title(e.object_type), e.object_id, local_name(unit) if unit else "",
                    _changes_text(e), e.before, e.after, e.ip, e.chain_hash])
     out = BytesIO()

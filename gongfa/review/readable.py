@@ -105,6 +105,7 @@ FIELD_TITLES = {
     "username": _l("用户名"),
     "full_name": _l("姓名"),
     "full_name_native": _l("本民族文字姓名"),
+    "native_lang": _l("本民族文字姓名文种"),
     "name": _l("姓名"),
     "name_zh": _l("名称（汉文）"),
     "name_ug": _l("名称（维吾尔文）"),

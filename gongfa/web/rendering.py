@@ -140,11 +140,12 @@ def pdf_name(value, lang: str | None = None) -> Markup:
     """A person's name in a PDF: isolated and marked like ``isolate``, and breaking only between its parts (at
     "·" or a space), never inside one: the letters of a Chinese part are joined by WORD JOINERs (U+2060, printed
     as nothing, not extracted), so a narrow column prints "古丽巴哈尔·" / "努尔买买提", not "古丽巴哈" / "尔·努尔"."""
-    if not value:
-        return Markup("")
-    parts = str(value).split("·")
-    glued = "·".join("\u2060".join(p) if "\u3400" <= p[:1] <= "\u9fff" else p for p in parts)
-    return isolate(glued, lang)
+    return isolate(glue_name(value), lang) if value else Markup("")
+
+
+def glue_name(value) -> str:
+    """A name whose Chinese parts cannot break inside: WORD JOINER between their letters (see pdf_name)."""
+    return "·".join("\u2060".join(p) if "\u3400" <= p[:1] <= "\u9fff" else p for p in str(value).split("·"))
 
 
 def isolate_ltr(value) -> Markup:

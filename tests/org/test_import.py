@@ -114,7 +114,8 @@ def _points_sheet(client):
 def test_point_texts_round_trip_through_the_xlsx_in_three_languages(admin, client):
     from gongfa.org import services as org
     book, sheet = _points_sheet(client)
-    assert [c.value for c in sheet[1]][:5] == ["区划代码", "办公时间", "地址（汉文）", "地址（维吾尔文）", "地址（哈萨克文）"]
+    assert [c.value for c in sheet[1]][:5] == ["区划代码", "办公时间", "地址（汉文）", "地址（维吾尔文）",
+                                               "地址（哈萨克文）"]
     codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert "652701100001" in codes and "652722102200" not in codes  # the county admin's points only
     row = codes.index("652701100001") + 2
