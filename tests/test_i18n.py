@@ -1,5 +1,8 @@
 """Languages: selection, persistence, direction, Babel dates, complete catalogs."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from gongfa.cli import CATALOGS, catalog_problems
@@ -67,3 +70,13 @@ def test_dates_use_cldr_xinjiang_kazakh_month_names(world, client, auth):
 @pytest.mark.parametrize("locale", CATALOGS)
 def test_catalog_has_no_empty_or_fuzzy_entries(locale):
     assert catalog_problems(locale) == []
+
+
+def test_no_gettext_call_hides_inside_an_f_string():
+    """pybabel does not extract a call inside an f-string's braces: f"({_l('汉文')})" left "汉文" out of the
+    catalogs, so Uyghur pages printed "(汉文)" in Chinese."""
+    root = Path(__file__).resolve().parent.parent / "gongfa"
+    hidden = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
+              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"""\bf(["']).*\{\s*_l?\(""", line)]
+    assert not hidden, hidden

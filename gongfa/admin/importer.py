@@ -284,7 +284,8 @@ def _import_points(rows, sheet: str, result: ImportResult, manage: set[str]) -> 
         try:
             hours = parse_text(hours_text)
         except HoursError as error:
-            problems.append((sheet, number, f"{_('办公时间')}: {error.message}"))
+            label = _("办公时间")
+            problems.append((sheet, number, f"{label}: {error.message}"))
         if problems:
             result.problems += problems
             continue

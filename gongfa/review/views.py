@@ -89,5 +89,5 @@ def export():
     audit.record_export(filters=form.filters(), rows=len(found), capped=capped)
     db.session.commit()
     stamp = clock.beijing_now().strftime("%Y%m%d-%H%M")
-    return send_file(BytesIO(workbook), as_attachment=True, download_name=f"{_('审计日志')}-{stamp}.xlsx",
+    return send_file(BytesIO(workbook), as_attachment=True, download_name="{}-{}.xlsx".format(_("审计日志"), stamp),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

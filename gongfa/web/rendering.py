@@ -70,7 +70,8 @@ def untranslated_note() -> str:
     from gongfa.i18n import _l  # local: lazy strings need an app context
     # i18n: after a name or address that has no Uyghur/Kazakh version yet and is shown in Chinese instead.
     # The word for the Chinese written language, as a reader of this page would say it (ug "خەنزۇچە").
-    return f"({_l('汉文')})"
+    word = _l("汉文")  # outside the f-string: the extractor does not look inside one
+    return f"({word})"
 
 
 def in_reader_language(zh: str | None, own: str | None) -> str:
@@ -223,7 +224,8 @@ def bj_datetime(value: datetime | None, fmt: str | None = None) -> str:
     if value is None:
         return ""
     from gongfa.i18n import _l  # local: lazy strings need an app context
-    return f"{fmt_datetime(value)} ({_l('北京时间')})"
+    zone = _l("北京时间")  # outside the f-string: the extractor does not look inside one
+    return f"{fmt_datetime(value)} ({zone})"
 
 
 def time_range(start, end) -> Markup:
