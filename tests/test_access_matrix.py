@@ -167,6 +167,8 @@ MATRIX = [
     ("org.import_", "GET", "/org/import", ANY_ADMIN),
     ("org.import_template", "GET", "/org/import/template.xlsx", ANY_ADMIN),
     ("org.import_activations", "GET", "/org/import/activations.xlsx", ANY_ADMIN),
+    ("org.import_points", "GET", "/org/import/points.xlsx", ANY_ADMIN),
+    ("people.users_export", "GET", "/people/export.xlsx", ANY_ADMIN),
     ("people.users", "GET", "/people/", VIEWERS),
     ("people.user_new", "GET", "/people/new", ANY_ADMIN),
     ("people.user_edit", "GET", "/people/{officer}", C1_VIEWERS),
