@@ -4,6 +4,7 @@ format per language, from Babel's patterns (point 7)."""
 import re
 import subprocess
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from flask import render_template_string
@@ -145,3 +146,17 @@ def test_chinese_runs_in_uyghur_text_print_each_isolated_and_marked(app):
     assert mixed == ('بۇ <span lang="zh-Hans">\u2066(村民)\u2069</span> ئۈچۈن '
                      '…<span lang="zh-Hans">\u2066第12条。\u2069</span> تامام')
     assert name == '<span lang="zh-Hans">\u2068傅淑芬\u2069</span>'
+
+
+def test_no_template_writes_chinese_punctuation_outside_its_translated_strings():
+    """"：", "、", "，", "（" written between template expressions stay Chinese on a Uyghur page (the booking
+    page's "地址：" did, unmarked, where the test data had no address to show): each language's own
+    punctuation comes from the colon/paren/join_list helpers, or sits inside a string the catalogs translate."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = []
+    for path in root.rglob("*.html"):
+        text = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.DOTALL)
+        # what the catalogs translate, and the string literals of expressions, are not page text of their own
+        text = re.sub(r"""\{\{.*?\}\}|\{%.*?%\}""", "", text, flags=re.DOTALL)
+        offenders += [f"{path.relative_to(root)}: {m.group()!r}" for m in re.finditer(r"[：、，（）；]", text)]
+    assert not offenders, offenders
