@@ -52,6 +52,15 @@ POINT_KIND_FOR_LEVEL = {
 }
 
 
+# The kinds of unit as the NBS names them (统计用区划代码: a name ends in its kind). Stored as NBS writes them
+# (imports and exports keep that word), shown translated; a kind not on this list is shown as written.
+UNIT_KINDS = {
+    "市": _l("市"), "县": _l("县"), "街道": _l("街道"), "镇": _l("镇"), "乡": _l("乡"), "民族乡": _l("民族乡"),
+    "农场": _l("农场"), "牧场": _l("牧场"), "国营牧场": _l("国营牧场"), "种畜场": _l("种畜场"), "园区": _l("园区"),
+    "村": _l("村"), "社区": _l("社区"),
+}
+
+
 class NamedMixin:
     """Names in the three languages; ``name_in(locale)`` falls back to Chinese."""
 
@@ -83,6 +92,11 @@ class Unit(NamedMixin, TimestampMixin, db.Model):
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Unit"]] = relationship(back_populates="parent", order_by="Unit.code")
     points: Mapped[list["ServicePoint"]] = relationship(back_populates="unit")
+
+    @property
+    def kind_title(self) -> str:
+        """The unit's kind (镇, 村, 社区 …) in the reader's language, or as written when it is not a known kind."""
+        return str(UNIT_KINDS[self.kind]) if self.kind in UNIT_KINDS else self.kind
 
     def __repr__(self) -> str:
         return f"<Unit {self.code} {self.name_zh}>"

@@ -231,3 +231,15 @@ def test_migration_turns_the_demos_old_strings_into_data(app):
     demo_positions = ["法律服务科", "验收小组", "司法所所长", "值班律师", "专职人民调解员", "网格员", "志愿者",
                       "书记员", "综治专干", "乡贤调解员", "村民代表", "审计员", "站长", "专职调解员", "乡贤"]
     assert all(migration.POSITION_WORDS[w] in Position._value2member_map_ for w in demo_positions)
+
+
+def test_a_units_kind_is_shown_in_the_readers_language(world, auth, client):
+    """镇 on the unit page of a Uyghur or Kazakh reader is their word for it, not the Chinese (it is stored as the
+    NBS writes it, which imports and exports keep)."""
+    auth.login("county")
+    town = world.units["T1"]
+    assert town.kind == "镇"
+    assert re.search(r"（<bdi[^>]*>镇</bdi>）", client.get(f"/org/units/{town.id}").text)
+    for headers, word in ((UG, "بازار"), (KK, "قالاشىق")):
+        page = client.get(f"/org/units/{town.id}", headers=headers).text
+        assert re.search(rf"\(<bdi[^>]*>{word}</bdi>\)", page) and ">镇<" not in page
