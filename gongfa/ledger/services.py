@@ -393,7 +393,7 @@ def draw(unit: Unit, *, year: int, quarter: int, per_township: int, actor: User,
 class RatingRow:
     """Counts of the three answers for one lawyer, village or session."""
 
-    label: object  # a lawyer's name or a Unit (shown in the reader's language)
+    label: object  # a lawyer (User, None when the session had none) or a Unit, shown in the reader's language
     counts: Counter
 
     @property
@@ -411,7 +411,7 @@ class RatingRow:
 def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[RatingRow]]:
     """Ratings in scope and period: of bookings per lawyer and place, of mediation cases per committee."""
     rows = db.session.execute(
-        select(Rating.value, User.full_name, Unit)
+        select(Rating.value, User, Unit)
         .join(Booking, Booking.id == Rating.booking_id)
         .join(DutySession, DutySession.id == Booking.session_id)
         .join(ServicePoint, ServicePoint.id == DutySession.point_id)
@@ -424,12 +424,13 @@ def rating_summary(unit_filter, *, first: date, last: date) -> dict[str, list[Ra
         .join(ServicePoint, ServicePoint.id == MediationCase.point_id)
         .join(Unit, Unit.id == ServicePoint.unit_id)
         .where(unit_filter, MediationCase.closed_on.between(first, last))).all()
-    by_lawyer: dict[str, Counter] = defaultdict(Counter)
+    by_lawyer: dict[User | None, Counter] = defaultdict(Counter)
     by_place: dict[Unit, Counter] = defaultdict(Counter)
     for value, lawyer, place in rows:
-        by_lawyer[lawyer or "—"][value] += 1
+        by_lawyer[lawyer][value] += 1
         by_place[place][value] += 1
     for value, place in case_rows:
         by_place[place][value] += 1
-    return {"lawyer": [RatingRow(k, v) for k, v in sorted(by_lawyer.items())],
+    return {"lawyer": [RatingRow(k, v) for k, v in sorted(by_lawyer.items(),
+                                                          key=lambda kv: (kv[0] is None, kv[0] and kv[0].full_name))],
             "place": [RatingRow(k, v) for k, v in sorted(by_place.items(), key=lambda kv: kv[0].code)]}

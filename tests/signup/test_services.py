@@ -126,7 +126,7 @@ def test_rating_only_after_attending_and_only_once(cal):
     with pytest.raises(ServiceError, match="已经评价"):
         services.rate(b, value=RatingValue.SATISFIED, comment="")
     summary = ledger.rating_summary(db.true(), first=date(2026, 10, 1), last=date(2026, 12, 31))
-    assert [(r.label, r.total, r.satisfied_share) for r in summary["lawyer"]] == [("叶尔兰·哈布德克", 1, 100)]
+    assert [(r.label.full_name, r.total, r.satisfied_share) for r in summary["lawyer"]] == [("叶尔兰·哈布德克", 1, 100)]
 
 
 def test_walk_ins_are_attended_without_taking_a_slot(cal):

@@ -142,6 +142,9 @@ def test_on_the_day_staff_record_walk_ins_attendance_and_ratings(cal, client, au
         assert "马明" in page and "现场来访" in page and "满意" in page
         ratings = client.get("/ledger/ratings").text
         assert "叶尔兰·哈布德克" in ratings and "100%" in ratings
+        # a Kazakh reader sees the lawyer by the name in her own script
+        ratings = client.get("/ledger/ratings", headers={"Accept-Language": "kk-CN"}).text
+        assert "ەرلان حابدەك" in ratings and "叶尔兰" not in ratings
 
 
 @freeze_time(NOW)
