@@ -243,3 +243,15 @@ def test_a_units_kind_is_shown_in_the_readers_language(world, auth, client):
     for headers, word in ((UG, "بازار"), (KK, "قالاشىق")):
         page = client.get(f"/org/units/{town.id}", headers=headers).text
         assert re.search(rf"\(<bdi[^>]*>{word}</bdi>\)", page) and ">镇<" not in page
+
+
+def test_the_notice_board_prints_the_stations_hours_in_the_readers_language(station, client):
+    """The 公示牌 a resident reads on the village wall says when the station is open, in her language, each
+    time range whole."""
+    from tests.web.test_pdf import pdftotext
+
+    zh = pdftotext(client.get("/v/652701100001/notice.pdf").data)
+    assert "工作站办公时间" in zh and "周一至周五" in zh
+    ug = pdftotext(client.get("/v/652701100001/notice.pdf?lang=ug").data)
+    assert "دۈشەنبە" in ug and "جۈمە" in ug and "周一" not in ug and "办公时间" not in ug
+    assert re.search(r"10:00\s?–\s?14:00", ug) and re.search(r"16:00\s?–\s?20:00", ug)
