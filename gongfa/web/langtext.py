@@ -86,6 +86,18 @@ def ltr_tokens(text: str, page_lang: str) -> Markup:
     return out + escape(text[last:])
 
 
+def _foreign(text: str, page_lang: str, lang: str | None) -> tuple[str | None, str | None]:
+    """``text``'s script, and the language to mark it with when it is all in one script other than the page's
+    (Chinese on a Uyghur or Kazakh page; Arabic script on a Chinese page: ``lang``, else Uyghur)."""
+    script = script_of(text)
+    chinese_page = page_is_chinese(page_lang)
+    if script == "Hans" and not chinese_page:
+        return script, ZH
+    if script == "Arab" and chinese_page:
+        return script, lang or "ug"
+    return script, None
+
+
 def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     """Data shown on a page (a name, an address, what someone typed), isolated and marked.
 
@@ -96,12 +108,9 @@ def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
     if value is None or value == "":
         return Markup("")
     text = str(value)
-    script = script_of(text)
-    chinese_page = page_is_chinese(page_lang)
-    if script == "Hans" and not chinese_page:
-        return Markup('<bdi lang="%s" dir="ltr">%s</bdi>') % (ZH, text)
-    if script == "Arab" and chinese_page:
-        return Markup('<bdi lang="%s" dir="rtl">%s</bdi>') % (lang or "ug", text)
+    script, foreign = _foreign(text, page_lang, lang)
+    if foreign:
+        return Markup('<bdi lang="%s" dir="%s">%s</bdi>') % (foreign, "ltr" if foreign == ZH else "rtl", text)
     if script == "mixed":
         return Markup('<bdi dir="auto">%s</bdi>') % mark_runs(text, page_lang, lang or "ug")
     return Markup('<bdi dir="auto">%s</bdi>') % text
@@ -125,15 +134,13 @@ def print_text(value, page_lang: str, lang: str | None = None, first: str = FSI)
     if value is None or value == "":
         return Markup("")
     text = str(value)
-    script = script_of(text)
-    chinese_page = page_is_chinese(page_lang)
-    if script == "Hans" and not chinese_page:
-        return _isolated_span(text, ZH, first)
-    if script == "Arab" and chinese_page:
-        return _isolated_span(text, lang or "ug", first)
+    script, foreign = _foreign(text, page_lang, lang)
+    if foreign:
+        return _isolated_span(text, foreign, first)
     if script != "mixed":
         return escape(first + text + PDI)
-    runs, foreign, run_first = ((ARABIC_RUN_RE, lang or "ug", RLI) if chinese_page else (HAN_RUN_RE, ZH, LRI))
+    runs, foreign, run_first = ((ARABIC_RUN_RE, lang or "ug", RLI) if page_is_chinese(page_lang)
+                                else (HAN_RUN_RE, ZH, LRI))
     out, last = Markup(""), 0
     for m in runs.finditer(text):
         out += escape(text[last:m.start()]) + _isolated_span(m.group(0), foreign, run_first)
