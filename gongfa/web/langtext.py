@@ -119,10 +119,22 @@ def user_text(value, page_lang: str, lang: str | None = None) -> Markup:
 FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"
 
 
+# Text longer than this is laid out as a block of its own (it may run over a page break); shorter text as an
+# inline-block, which keeps its place in a line but cannot be split over two pages.
+PARAGRAPH = 80
+
+
 def _isolated_span(text: str, lang: str, first: str) -> Markup:
     # The isolates go inside the element: WeasyPrint reorders each inline box on its own, so an FSI before a
     # <span> and its PDI after it would isolate nothing ("（2026）营盘…第4号" printed "营盘…第4号（2026）").
-    return Markup('<span lang="%s">%s</span>') % (lang, first + text + PDI)
+    # The isolates hold only within a line, though: WeasyPrint lays out what follows a line break as a new
+    # paragraph in the page's direction, so a Chinese paragraph wrapped in a Uyghur PDF printed its second line
+    # right to left ("…第12" / "。条"). The run is therefore a box of its own direction, whose lines are all
+    # laid out its way.
+    direction = "ltr" if lang == ZH else "rtl"
+    display = "block" if len(text) > PARAGRAPH else "inline-block"
+    return Markup('<span lang="%s" dir="%s" style="display:%s">%s</span>') % (lang, direction, display,
+                                                                           first + text + PDI)
 
 
 def print_text(value, page_lang: str, lang: str | None = None, first: str = FSI) -> Markup:

@@ -143,9 +143,10 @@ def test_a_uyghur_case_file_prints_the_case_number_in_its_own_order(old_records,
 def test_chinese_runs_in_uyghur_text_print_each_isolated_and_marked(app):
     html = _render(app, "ug", "{{ t|isolate }}|{{ n|isolate }}", t="بۇ (村民) ئۈچۈن …第12条。 تامام", n="傅淑芬")
     mixed, name = html.split("|")
-    assert mixed == ('بۇ <span lang="zh-Hans">\u2066(村民)\u2069</span> ئۈچۈن '
-                     '…<span lang="zh-Hans">\u2066第12条。\u2069</span> تامام')
-    assert name == '<span lang="zh-Hans">\u2068傅淑芬\u2069</span>'
+    run = '<span lang="zh-Hans" dir="ltr" style="display:inline-block">%s</span>'
+    # Each Chinese run is a left-to-right box of its own: its lines stay in order when it wraps.
+    assert mixed == "بۇ " + run % "\u2066(村民)\u2069" + " ئۈچۈن …" + run % "\u2066第12条。\u2069" + " تامام"
+    assert name == run % "\u2068傅淑芬\u2069"
 
 
 def test_no_template_writes_chinese_punctuation_outside_its_translated_strings():

@@ -209,3 +209,32 @@ def test_no_pdf_cuts_a_word_or_a_name_or_leaves_a_format_escape(printed, client,
         if cut:
             problems[name] = cut
     assert problems == {}
+
+
+# Chinese punctuation that closes or ends: in Chinese read left to right it never begins a line or a word.
+CLOSING = "。，、；：！？）》」』】"
+
+
+def reversed_chinese(pdf: bytes) -> list[str]:
+    """Words printed with a Chinese closing mark first: a Chinese paragraph wrapped in a right-to-left PDF whose
+    next line was laid out right to left ("…第12" / "。条" instead of "条。")."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    words = [BIDI.sub("", html.unescape(text)) for *_box, text in WORD.findall(xml)]
+    return sorted({w for w in words if w[:1] in CLOSING and len(w) > 1})
+
+
+def test_the_check_finds_chinese_turned_round():
+    from weasyprint import HTML
+
+    text = "第1件：土地承包合同咨询，依据《农村土地承包法》第12条。"
+    cell = f'<td style="width:50mm"><span lang="zh-Hans">\u2068{text}\u2069</span>'
+    turned = HTML(string=f'<html lang="ug" dir="rtl"><table><tr>{cell}</table>').write_pdf()
+    assert reversed_chinese(turned)
+    assert reversed_chinese(HTML(string=f'<html lang="zh-Hans"><table><tr>{cell}</table>').write_pdf()) == []
+
+
+@pytest.mark.parametrize("lang", ["ug", "kk_Arab"])
+def test_chinese_paragraphs_wrapped_in_a_right_to_left_pdf_keep_their_order(printed, client, auth, lang):
+    problems = {name: found for name, pdf in fetch_pdfs(printed, client, auth, lang).items()
+                if (found := reversed_chinese(pdf))}
+    assert problems == {}
