@@ -174,8 +174,19 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
-def _period(match: re.Match) -> Period:
+# Words before a time range that put it on the 12-hour clock: "下午4:00-8:00" is 16:00–20:00.
+AFTERNOON_RE = re.compile(r"(下午|晚上|中午)\s*$")
+
+
+def _period(match: re.Match, before: str = "") -> Period:
+    """A time range; ``before`` is the text just before it, which may say 下午/晚上 (add 12 hours to an hour
+    under 12) or 中午 (an end hour lower than the start hour is in the afternoon)."""
     h1, m1, h2, m2 = (int(g) for g in match.groups())
+    said = AFTERNOON_RE.search(before)
+    if said and said.group(1) in ("下午", "晚上"):
+        h1, h2 = (h + 12 if h < 12 else h for h in (h1, h2))
+    elif said and h2 < h1 < 13:
+        h2 += 12
     if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
         raise HoursError(_l("“%(text)s”不是有效的时间（时为0–23，分为00–59）。", text=match.group(0)))
     start, end = time(h1, m1), time(23, 59) if h2 == 24 else time(h2, m2)
@@ -198,7 +209,7 @@ def parse_periods(text: str) -> tuple[Period, ...]:
     periods, last = [], 0
     for match in TIME_RANGE_RE.finditer(text):
         _refuse_leftover(text[last:match.start()])
-        periods.append(_period(match))
+        periods.append(_period(match, text[last:match.start()]))
         last = match.end()
     _refuse_leftover(text[last:])
     return _check_overlaps(periods)
@@ -228,12 +239,13 @@ def parse_text(text: str) -> OpeningHours:
     for start, end, kind, match in tokens:
         if start < last:
             continue
-        _refuse_leftover(text[last:start])
+        before = text[last:start]
+        _refuse_leftover(before)
         last = end
         if kind == "time":
             if not current:
                 raise HoursError(_l("“%(text)s”前面要写明星期几，如：周一至周五 10:00-14:00。", text=match.group(0)))
-            period = _period(match)
+            period = _period(match, before)
             for d in current:
                 days[d].append(period)
             after_time = True

@@ -91,6 +91,11 @@ def test_point_form_labels_weekdays_in_the_users_language(world, auth, client):
     ("工作日 10:00-14:00；周六、周日 11:00-13:00（北京时间）",
      {**{d: [["10:00", "14:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
       "sat": [["11:00", "13:00"]], "sun": [["11:00", "13:00"]]}),
+    # Afternoon and evening written on the 12-hour clock, as the paper rosters do.
+    ("周一至周五 上午10:00-12:00 下午4:00-8:00",
+     {d: [["10:00", "12:00"], ["16:00", "20:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}),
+    ("周三 中午12:00-2:30，晚上7:00-9:00", {"wed": [["12:00", "14:30"], ["19:00", "21:00"]]}),
+    ("周六 下午14:00-18:00", {"sat": [["14:00", "18:00"]]}),
 ])
 def test_typed_chinese_hours_are_read(typed, expected):
     assert parse_text(typed).to_json() == expected
